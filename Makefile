@@ -1,0 +1,43 @@
+# make lab      set up .venv (if needed) and start JupyterLab on the notebooks
+# make test     set up .venv (if needed), run the unit tests and nbval on every notebook
+# make execute  re-run every notebook top to bottom in a fresh kernel and store the outputs
+# make bench    print how long the nbval run takes against bare kernels importing torch
+#
+# Linux without an NVIDIA GPU: `make lab TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu`
+# installs the CPU-only torch (about 200 MB instead of several GB).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+TORCH_INDEX_URL ?=
+PORT ?= 8888
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: setup lab test execute bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(if $(TORCH_INDEX_URL),$(PY) -m pip install --quiet torch==2.13.0 --index-url $(TORCH_INDEX_URL))
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -c "import matplotlib.pyplot"  # build matplotlib's font cache once, not inside a notebook
+	touch $(STAMP)
+
+lab: setup
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(PORT) $(ALLOW_ROOT)
+
+test: setup
+	$(PY) -m pytest --nbval tests notebooks
+
+execute: setup
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.kernel_name=python3 notebooks/*.ipynb
+
+bench: setup
+	$(PY) benchmarks/nbval_cost.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

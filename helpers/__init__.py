@@ -1,0 +1,55 @@
+"""Helpers for the shortcut-connections notebooks: the book's network, gradient measurements,
+the chain rule layer by layer, and the figures the notebooks show.
+
+    import helpers
+    torch.manual_seed(123)
+    model = helpers.ExampleDeepNeuralNetwork([3, 3, 3, 3, 3, 1], use_shortcut=False)
+    helpers.print_gradients(model, torch.tensor([[1., 0., -1.]]))
+"""
+
+from helpers.chain import backward_factors, layer_jacobians
+from helpers.figures import (
+    activation_curves,
+    first_to_last,
+    plot_activations,
+    plot_depth_sweep,
+    plot_gradients,
+)
+from helpers.gradients import (
+    DIGITS,
+    book_gradients,
+    depth_sweep,
+    format_gradient,
+    gradient_means,
+    gradient_table,
+    print_gradients,
+)
+from helpers.network import (
+    ACTIVATIONS,
+    ExampleDeepNeuralNetwork,
+    book_layer_sizes,
+    make_activation,
+    sample_input,
+)
+
+__all__ = [
+    "ACTIVATIONS",
+    "DIGITS",
+    "ExampleDeepNeuralNetwork",
+    "activation_curves",
+    "backward_factors",
+    "book_gradients",
+    "book_layer_sizes",
+    "depth_sweep",
+    "first_to_last",
+    "format_gradient",
+    "gradient_means",
+    "gradient_table",
+    "layer_jacobians",
+    "make_activation",
+    "plot_activations",
+    "plot_depth_sweep",
+    "plot_gradients",
+    "print_gradients",
+    "sample_input",
+]

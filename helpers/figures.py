@@ -1,0 +1,112 @@
+"""Figures for the notebooks. Each function returns a matplotlib Figure built from data it is
+given (or computes with a pure function next to it), so tests can check the plotted data.
+
+Figures are made with `matplotlib.figure.Figure`, not pyplot: nothing global is touched, and a
+notebook shows one by leaving it as the cell's last value.
+"""
+
+import torch
+from matplotlib.figure import Figure
+
+from helpers.network import ACTIVATIONS, make_activation
+
+# Okabe-Ito colours: told apart with every common form of colour blindness.
+COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+
+
+def activation_curves(names=tuple(ACTIVATIONS), low=-4.0, high=4.0, points=201):
+    """Each activation and its derivative on `points` values from `low` to `high`.
+
+    Returns `{name: {"x": [...], "y": [...], "slope": [...]}}` (plain lists of floats).
+    """
+    if not low < high:
+        raise ValueError(f"low must be below high, got low={low!r}, high={high!r}")
+    if isinstance(points, bool) or not isinstance(points, int) or points < 2:
+        raise ValueError(f"points must be an integer of at least 2, got {points!r}")
+    curves = {}
+    for name in names:
+        x = torch.linspace(low, high, points, requires_grad=True)
+        y = make_activation(name)(x)
+        (slope,) = torch.autograd.grad(y.sum(), x)  # elementwise, so this is f'(x) at each x
+        curves[name] = {"x": x.tolist(), "y": y.tolist(), "slope": slope.tolist()}
+    return curves
+
+
+def plot_activations(curves, title="The sigmoid's slope never exceeds 0.25; the others reach 1"):
+    """Two panels: the activations (left) and their derivatives (right)."""
+    fig = Figure(figsize=(10, 4), layout="constrained")
+    ax_value, ax_slope = fig.subplots(1, 2)
+    for i, (name, curve) in enumerate(curves.items()):
+        style = {"color": COLORS[i % len(COLORS)], "label": name}
+        ax_value.plot(curve["x"], curve["y"], **style)
+        ax_slope.plot(curve["x"], curve["slope"], **style)
+    ax_value.set(xlabel="input z", ylabel="f(z)", title="Activation")
+    ax_slope.set(xlabel="input z", ylabel="f'(z)", title="Its derivative (the per-layer factor)")
+    ax_slope.axhline(0.25, color="grey", linestyle=":", linewidth=1)
+    ax_slope.legend()
+    fig.suptitle(title)
+    return fig
+
+
+def first_to_last(means):
+    """First layer's mean |gradient| divided by the last layer's (nan if the last is 0)."""
+    values = list(means.values())
+    return values[0] / values[-1] if values[-1] != 0 else float("nan")
+
+
+def plot_gradients(columns, title=None):
+    """Mean |gradient| per layer, one line per entry of `columns` (label -> `gradient_means`).
+
+    Log scale on the y axis. The default title states how much of the last layer's gradient
+    reaches the first layer, for each line.
+    """
+    if not columns:
+        raise ValueError("columns must hold at least one gradient reading, got none")
+    fig = Figure(figsize=(7, 4), layout="constrained")
+    ax = fig.subplots()
+    for i, (label, means) in enumerate(columns.items()):
+        ax.plot(
+            range(len(means)),
+            list(means.values()),
+            marker=MARKERS[i % len(MARKERS)],
+            color=COLORS[i % len(COLORS)],
+            label=label,
+        )
+    names = list(next(iter(columns.values())))
+    ax.set_xticks(range(len(names)), [n.removesuffix(".0.weight") for n in names])
+    ax.set_yscale("log")
+    ax.set(xlabel="layer (input side on the left)", ylabel="mean |gradient| of the weights")
+    ax.legend()
+    if title is None:
+        shares = ", ".join(f"{label} {first_to_last(m):.2g}" for label, m in columns.items())
+        title = f"First layer's gradient as a share of the last layer's: {shares}"
+    ax.set_title(title)
+    return fig
+
+
+def plot_depth_sweep(sweeps, title=None):
+    """First-to-last gradient ratio against depth, one line per entry of `sweeps`.
+
+    `sweeps` maps a label to the rows of `depth_sweep`. Log scale on the y axis.
+    """
+    if not sweeps:
+        raise ValueError("sweeps must hold at least one depth sweep, got none")
+    fig = Figure(figsize=(7, 4), layout="constrained")
+    ax = fig.subplots()
+    for i, (label, rows) in enumerate(sweeps.items()):
+        ax.plot(
+            [row["depth"] for row in rows],
+            [row["ratio"] for row in rows],
+            marker=MARKERS[i % len(MARKERS)],
+            color=COLORS[i % len(COLORS)],
+            label=label,
+        )
+    ax.set_yscale("log")
+    ax.set(xlabel="number of layers", ylabel="first layer / last layer, mean |gradient|")
+    ax.legend()
+    if title is None:
+        deepest = ", ".join(f"{label} {rows[-1]['ratio']:.1g}" for label, rows in sweeps.items())
+        title = f"At depth {next(iter(sweeps.values()))[-1]['depth']}, first/last: {deepest}"
+    ax.set_title(title)
+    return fig
