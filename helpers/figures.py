@@ -13,6 +13,7 @@ from helpers.network import ACTIVATIONS, make_activation
 # Okabe-Ito colours: told apart with every common form of colour blindness.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), "-"]
 
 
 def activation_curves(names=tuple(ACTIVATIONS), low=-4.0, high=4.0, points=201):
@@ -33,12 +34,12 @@ def activation_curves(names=tuple(ACTIVATIONS), low=-4.0, high=4.0, points=201):
     return curves
 
 
-def plot_activations(curves, title="The sigmoid's slope never exceeds 0.25; the others reach 1"):
+def plot_activations(curves, title="The sigmoid's slope never exceeds 0.25; the others reach 1 or more"):
     """Two panels: the activations (left) and their derivatives (right)."""
     fig = Figure(figsize=(10, 4), layout="constrained")
     ax_value, ax_slope = fig.subplots(1, 2)
     for i, (name, curve) in enumerate(curves.items()):
-        style = {"color": COLORS[i % len(COLORS)], "label": name}
+        style = {"color": COLORS[i % len(COLORS)], "linestyle": LINESTYLES[i % len(LINESTYLES)], "label": name}
         ax_value.plot(curve["x"], curve["y"], **style)
         ax_slope.plot(curve["x"], curve["slope"], **style)
     ax_value.set(xlabel="input z", ylabel="f(z)", title="Activation")
