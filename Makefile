@@ -34,7 +34,8 @@ test: setup
 
 execute: setup
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.kernel_name=python3 notebooks/*.ipynb
+	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False \
+	    notebooks/*.ipynb
 
 bench: setup
 	$(PY) benchmarks/nbval_cost.py

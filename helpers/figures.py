@@ -56,6 +56,25 @@ def first_to_last(means):
     return values[0] / values[-1] if values[-1] != 0 else float("nan")
 
 
+def log_line_chart(lines, xlabel, ylabel, title):
+    """One axis, log-scale y, one line per entry of `lines` (label -> (xs, ys)), with a legend."""
+    fig = Figure(figsize=(7, 4), layout="constrained")
+    ax = fig.subplots()
+    for i, (label, (xs, ys)) in enumerate(lines.items()):
+        ax.plot(
+            list(xs),
+            list(ys),
+            marker=MARKERS[i % len(MARKERS)],
+            color=COLORS[i % len(COLORS)],
+            linestyle=LINESTYLES[i % len(LINESTYLES)],
+            label=label,
+        )
+    ax.set_yscale("log")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.legend()
+    return fig
+
+
 def plot_gradients(columns, title=None):
     """Mean |gradient| per layer, one line per entry of `columns` (label -> `gradient_means`).
 
@@ -64,25 +83,17 @@ def plot_gradients(columns, title=None):
     """
     if not columns:
         raise ValueError("columns must hold at least one gradient reading, got none")
-    fig = Figure(figsize=(7, 4), layout="constrained")
-    ax = fig.subplots()
-    for i, (label, means) in enumerate(columns.items()):
-        ax.plot(
-            range(len(means)),
-            list(means.values()),
-            marker=MARKERS[i % len(MARKERS)],
-            color=COLORS[i % len(COLORS)],
-            label=label,
-        )
-    names = list(next(iter(columns.values())))
-    ax.set_xticks(range(len(names)), [n.removesuffix(".0.weight") for n in names])
-    ax.set_yscale("log")
-    ax.set(xlabel="layer (input side on the left)", ylabel="mean |gradient| of the weights")
-    ax.legend()
     if title is None:
         shares = ", ".join(f"{label} {first_to_last(m):.2g}" for label, m in columns.items())
         title = f"First layer's gradient as a share of the last layer's: {shares}"
-    ax.set_title(title)
+    fig = log_line_chart(
+        {label: (range(len(means)), means.values()) for label, means in columns.items()},
+        xlabel="layer (input side on the left)",
+        ylabel="mean |gradient| of the weights",
+        title=title,
+    )
+    names = list(next(iter(columns.values())))
+    fig.axes[0].set_xticks(range(len(names)), [n.removesuffix(".0.weight") for n in names])
     return fig
 
 
@@ -93,21 +104,12 @@ def plot_depth_sweep(sweeps, title=None):
     """
     if not sweeps:
         raise ValueError("sweeps must hold at least one depth sweep, got none")
-    fig = Figure(figsize=(7, 4), layout="constrained")
-    ax = fig.subplots()
-    for i, (label, rows) in enumerate(sweeps.items()):
-        ax.plot(
-            [row["depth"] for row in rows],
-            [row["ratio"] for row in rows],
-            marker=MARKERS[i % len(MARKERS)],
-            color=COLORS[i % len(COLORS)],
-            label=label,
-        )
-    ax.set_yscale("log")
-    ax.set(xlabel="number of layers", ylabel="first layer / last layer, mean |gradient|")
-    ax.legend()
     if title is None:
         deepest = ", ".join(f"{label} {rows[-1]['ratio']:.1g}" for label, rows in sweeps.items())
         title = f"At depth {next(iter(sweeps.values()))[-1]['depth']}, first/last: {deepest}"
-    ax.set_title(title)
-    return fig
+    return log_line_chart(
+        {label: ([r["depth"] for r in rows], [r["ratio"] for r in rows]) for label, rows in sweeps.items()},
+        xlabel="number of layers",
+        ylabel="first layer / last layer, mean |gradient|",
+        title=title,
+    )
