@@ -26,14 +26,20 @@ def gradient_means(model, x, target=None):
     One forward pass on `x` (shape [N, in_features]), the MSE loss against `target` (zeros
     shaped like the output when None, as the book's `[[0.]]`), one backward pass. Returns
     `{parameter name: mean |gradient|}` in layer order, for the weight matrices only (not the
-    biases). Gradients are cleared before the backward pass, so calling it twice gives the same
-    numbers; the fresh gradients stay in `param.grad` to be looked at.
+    biases). The gradients are asked of autograd directly instead of being added to
+    `param.grad`, so nothing accumulates: calling it twice gives the same numbers, and the
+    model is left as it was.
     """
     if not isinstance(model, nn.Module):
         raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     layer_sizes = getattr(model, "layer_sizes", None)
     if layer_sizes is not None:
         check_input(x, layer_sizes[0])
+    weights = {
+        name: param
+        for name, param in model.named_parameters()
+        if name.endswith("weight") and param.ndim >= 2 and param.requires_grad
+    }
     with torch.enable_grad():
         output = model(x)
         if target is None:
@@ -44,13 +50,11 @@ def gradient_means(model, x, target=None):
                 f"target must be a tensor shaped like the output {tuple(output.shape)}, got {shape}"
             )
         loss = nn.functional.mse_loss(output, target)
-        model.zero_grad(set_to_none=True)  # Start from no gradient: nothing accumulates
-        loss.backward()
-    return {
-        name: param.grad.abs().mean().item()
-        for name, param in model.named_parameters()
-        if name.endswith("weight") and param.ndim >= 2 and param.grad is not None
-    }
+        # Backward pass: d loss / d weight for every weight matrix, returned, not stored
+        grads = torch.autograd.grad(loss, list(weights.values()), allow_unused=True)
+    used = [(name, grad) for name, grad in zip(weights, grads) if grad is not None]
+    means = torch.stack([grad.abs().mean() for _, grad in used]).tolist() if used else []
+    return dict(zip([name for name, _ in used], means))
 
 
 def format_gradient(value, digits=DIGITS):

@@ -62,7 +62,6 @@ def test_values_are_the_mean_absolute_weight_gradients():
     model = book_model(False, "tanh")
     x = torch.tensor([[0.3, -0.7, 2.0], [1.0, 1.0, -1.0]])
     means = gradient_means(model, x)
-    model.zero_grad()
     torch.nn.functional.mse_loss(model(x), torch.zeros(2, 1)).backward()
     for name, param in model.named_parameters():
         if name.endswith("weight"):
@@ -82,6 +81,27 @@ def test_a_target_changes_the_loss():
     zero = gradient_means(model, sample_input(), torch.zeros(1, 1))
     assert zero == gradient_means(model, sample_input())
     assert gradient_means(model, sample_input(), torch.ones(1, 1)) != zero
+
+
+def test_the_model_is_left_as_it_was():
+    model = book_model(True)
+    before = {name: param.clone() for name, param in model.state_dict().items()}
+    gradient_means(model, sample_input())
+    assert all(param.grad is None for param in model.parameters())
+    assert all(torch.equal(before[name], param) for name, param in model.state_dict().items())
+
+
+def test_a_weight_the_loss_does_not_use_is_left_out():
+    class WithSpare(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.used = torch.nn.Linear(3, 1)
+            self.spare = torch.nn.Linear(3, 3)
+
+        def forward(self, x):
+            return self.used(x)
+
+    assert list(gradient_means(WithSpare(), sample_input())) == ["used.weight"]
 
 
 def test_works_inside_no_grad():
