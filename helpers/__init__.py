@@ -53,3 +53,7 @@ __all__ = [
     "print_gradients",
     "sample_input",
 ]
+
+from helpers.explorer import GradientExplorer, gradient_explorer  # noqa: E402
+
+__all__ += ["GradientExplorer", "gradient_explorer"]

@@ -65,9 +65,13 @@ class ExampleDeepNeuralNetwork(nn.Module):
 
     With `use_shortcut=True`, a layer's input is added to its output wherever the two have the
     same shape; a layer that changes the width (such as the book's last one, 3 -> 1) gets none.
+
+    `layers` (optional) reuses existing `nn.Sequential(nn.Linear, activation)` blocks instead of
+    creating new ones; the gradient explorer assembles networks of any depth from blocks it
+    created once.
     """
 
-    def __init__(self, layer_sizes, use_shortcut, activation="gelu"):
+    def __init__(self, layer_sizes, use_shortcut, activation="gelu", layers=None):
         super().__init__()
         self.layer_sizes = check_layer_sizes(layer_sizes)
         if not isinstance(use_shortcut, bool):
@@ -75,10 +79,16 @@ class ExampleDeepNeuralNetwork(nn.Module):
         make_activation(activation)  # check the name before building anything
         self.use_shortcut = use_shortcut
         self.activation = activation
-        self.layers = nn.ModuleList(
-            nn.Sequential(nn.Linear(n_in, n_out), make_activation(activation))
-            for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:])
-        )
+        if layers is None:  # the usual case: new layers, drawn from the random generator in order
+            layers = [
+                nn.Sequential(nn.Linear(n_in, n_out), make_activation(activation))
+                for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:])
+            ]
+        elif [(l[0].in_features, l[0].out_features) for l in layers] != list(
+            zip(self.layer_sizes[:-1], self.layer_sizes[1:])
+        ):
+            raise ValueError(f"layers must be Linear + activation blocks of the sizes {self.layer_sizes}")
+        self.layers = nn.ModuleList(layers)
 
     def forward(self, x):
         check_input(x, self.layer_sizes[0])

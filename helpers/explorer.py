@@ -1,0 +1,203 @@
+"""The gradient explorer of notebook 03: sliders for depth, width, activation, shortcuts, seed
+and input scale over one figure of per-layer gradients, updated in place.
+
+The widget layer holds no logic of its own: every number it plots comes from `gradient_means`
+on an `ExampleDeepNeuralNetwork` built exactly as the static notebooks build it (see
+`ExplorerModel`), and the figure is drawn by `GradientFigure` (helpers/explorer_figure.py).
+Setting a control's `.value` from Python updates `data`, `readout` and `figure` before it
+returns, so tests and benchmarks drive it without a browser.
+"""
+
+import math
+
+import ipywidgets as widgets
+import torch
+from torch import nn
+from traitlets import TraitError, validate
+
+from helpers.explorer_figure import GradientFigure
+from helpers.gradients import gradient_means
+from helpers.network import (
+    ACTIVATIONS,
+    ExampleDeepNeuralNetwork,
+    book_layer_sizes,
+    make_activation,
+    sample_input,
+)
+
+LIMITS = {"depth": (1, 200), "width": (1, 64), "seed": (0, 2**31 - 1), "input_scale": (1e-3, 1e3)}
+SHORTCUT_CHOICES = {"plain": "without shortcuts", "shortcut": "with shortcuts", "both": "both"}
+DEFAULTS = {"depth": 10, "width": 3, "activation": "gelu", "shortcut": "both", "seed": 123, "input_scale": 1.0}
+
+
+class ChoiceDropdown(widgets.Dropdown):
+    """A Dropdown whose refusal of an unknown value names the control and the valid choices."""
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        if proposal.value not in self._options_values:
+            valid = ", ".join(repr(v) for v in self._options_values)
+            raise TraitError(f"{self.description_tooltip} must be one of {valid}, got {proposal.value!r}")
+        return proposal.value
+
+
+class ChoiceButtons(widgets.ToggleButtons):
+    """ToggleButtons with the same clear refusal as `ChoiceDropdown`."""
+
+    _validate_value = ChoiceDropdown._validate_value
+
+
+class ExplorerModel:
+    """Book-style networks of any depth for one width and seed, from layers created only once.
+
+    After `torch.manual_seed(seed)`, a network of `depth` layers draws its `depth - 1` hidden
+    layers (width -> width) and then its last layer (width -> 1). So every depth shares the
+    hidden layers of the deepest network asked for so far, and the last layer of depth d is
+    drawn from the random state saved after hidden layer d - 1. The assembled network holds
+    exactly the weights `ExampleDeepNeuralNetwork(book_layer_sizes(depth, width), ...)` gets
+    after the same seed, without creating 200 layers on each slider step.
+    """
+
+    def __init__(self):
+        self._width_seed = None
+
+    def network(self, depth, width, seed, activation, use_shortcut):
+        if (width, seed) != self._width_seed:
+            self._width_seed = (width, seed)
+            with torch.random.fork_rng(devices=[]):  # leave the learner's random state alone
+                torch.manual_seed(seed)
+                self._states = [torch.get_rng_state()]  # random state before hidden layer i
+            self._hidden, self._last, self._blocks = [], {}, {}
+        with torch.random.fork_rng(devices=[]):
+            while len(self._hidden) < depth - 1:
+                torch.set_rng_state(self._states[-1])
+                self._hidden.append(nn.Linear(width, width))
+                self._states.append(torch.get_rng_state())
+            if depth not in self._last:
+                torch.set_rng_state(self._states[depth - 1])
+                self._last[depth] = nn.Linear(width, 1)
+        # Linear + activation blocks, kept per activation; a block has no weights of its own
+        blocks = self._blocks.setdefault(activation, [])
+        for linear in self._hidden[len(blocks) : depth - 1]:
+            blocks.append(nn.Sequential(linear, make_activation(activation)))
+        last = self._blocks.setdefault((activation, depth), nn.Sequential(self._last[depth], make_activation(activation)))
+        layers = [*blocks[: depth - 1], last]
+        return ExampleDeepNeuralNetwork(book_layer_sizes(depth, width), use_shortcut, activation, layers)
+
+
+def check_initial(initial):
+    """Merge `initial` into the defaults, refusing unknown names and out-of-range values."""
+    unknown = sorted(set(initial) - set(DEFAULTS))
+    if unknown:
+        raise TypeError(f"gradient_explorer() got unknown settings {unknown}; valid: {sorted(DEFAULTS)}")
+    settings = {**DEFAULTS, **initial}
+    for name in ("depth", "width", "seed"):
+        low, high = LIMITS[name]
+        value = settings[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
+    low, high = LIMITS["input_scale"]
+    scale = settings["input_scale"]
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not low <= scale <= high:
+        raise ValueError(f"input_scale must be a number from {low:g} to {high:g}, got {scale!r}")
+    if settings["activation"] not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(map(repr, ACTIVATIONS))}, got {settings['activation']!r}")
+    if settings["shortcut"] not in SHORTCUT_CHOICES:
+        raise ValueError(f"shortcut must be one of {', '.join(map(repr, SHORTCUT_CHOICES))}, got {settings['shortcut']!r}")
+    return settings
+
+
+def share(means):
+    """The first layer's mean |gradient| over the last layer's, as the readout words it."""
+    values = list(means.values())
+    first, last = values[0], values[-1]
+    if not (math.isfinite(first) and math.isfinite(last)):
+        return "no number (the gradient overflows to inf or nan)"
+    if last == 0:
+        return "no number (the last layer gets no gradient at all)"
+    if first == 0:
+        return "0 (the gradient underflows)"
+    return f"{first / last:.2g}"
+
+
+def finding(data):
+    """One line: how much of the last layer's gradient reaches the first layer, per network."""
+    labels = {"plain": "without shortcuts", "shortcut": "with shortcuts"}
+    pieces = [f"{share(means)} {labels[kind]}" for kind, means in data.items()]
+    return "The first layer gets, of the last layer's gradient: " + ", ".join(pieces)
+
+
+class GradientExplorer:
+    """Controls (`depth`, `width`, `activation`, `shortcut`, `seed`, `input_scale`), the `figure`
+    they update, the plotted `data` and a one-line `readout`. Display it as a notebook cell's
+    last value."""
+
+    def __init__(self, **initial):
+        s = check_initial(initial)
+        style = {"description_width": "9em"}
+        layout = widgets.Layout(width="28em")
+        self.depth = widgets.IntSlider(
+            s["depth"], *LIMITS["depth"], description="Layers", description_tooltip="depth",
+            continuous_update=False, style=style, layout=layout)
+        self.width = widgets.IntSlider(
+            s["width"], *LIMITS["width"], description="Units per layer", description_tooltip="width",
+            continuous_update=False, style=style, layout=layout)
+        self.activation = ChoiceDropdown(
+            options=list(ACTIVATIONS), value=s["activation"], description="Activation",
+            description_tooltip="activation", style=style, layout=layout)
+        self.shortcut = ChoiceButtons(
+            options=[(label, key) for key, label in SHORTCUT_CHOICES.items()], value=s["shortcut"],
+            description="Networks", description_tooltip="shortcut", style=style)
+        self.seed = widgets.BoundedIntText(
+            s["seed"], *LIMITS["seed"], description="Random seed", description_tooltip="seed",
+            style=style, layout=widgets.Layout(width="18em"))
+        self.input_scale = widgets.FloatLogSlider(
+            s["input_scale"], base=10, min=-3, max=3, step=0.25, description="Input scale",
+            description_tooltip="input_scale", continuous_update=False, readout_format=".3g",
+            style=style, layout=layout)
+        self.controls = [self.depth, self.width, self.activation, self.shortcut, self.seed, self.input_scale]
+        self.readout = widgets.Label()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="700px"))
+        self.plot = GradientFigure()
+        self.figure = self.plot.figure
+        self._networks = ExplorerModel()
+        self.data = {}
+        self.update()
+        for control in self.controls:
+            control.observe(self.update, names="value")
+
+    def settings(self):
+        """The current value of every control, by name."""
+        return {name: getattr(self, name).value for name in DEFAULTS}
+
+    def compute(self):
+        """`gradient_means` of the networks the controls ask for: {'plain': ..., 'shortcut': ...}."""
+        s = self.settings()
+        x = s["input_scale"] * sample_input(s["width"])  # Shape [1, width]
+        kinds = ["plain", "shortcut"] if s["shortcut"] == "both" else [s["shortcut"]]
+        data = {}
+        for kind in kinds:
+            model = self._networks.network(s["depth"], s["width"], s["seed"], s["activation"], kind == "shortcut")
+            data[kind] = gradient_means(model, x)
+        return data
+
+    def update(self, change=None):
+        """Recompute, redraw in place and send the new image to the browser."""
+        self.data = self.compute()
+        self.readout.value = finding(self.data)
+        self.plot.show(self.data)
+        self.image.value = self.plot.png()
+
+    @property
+    def widget(self):
+        """Everything laid out: controls on top, then the figure, then the readout."""
+        return widgets.VBox([*self.controls, self.image, self.readout])
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def gradient_explorer(**initial):
+    """A `GradientExplorer` with the given starting values (any of depth, width, activation,
+    shortcut, seed, input_scale); display it as a notebook cell's last value."""
+    return GradientExplorer(**initial)
