@@ -9,6 +9,7 @@ returns, so tests and benchmarks drive it without a browser.
 """
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import ipywidgets as widgets
 import torch
@@ -161,6 +162,7 @@ class GradientExplorer:
         self.plot = GradientFigure()
         self.figure = self.plot.figure
         self._networks = ExplorerModel()
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gradient-explorer")
         self.data = {}
         self.update()
         for control in self.controls:
@@ -175,11 +177,14 @@ class GradientExplorer:
         s = self.settings()
         x = s["input_scale"] * sample_input(s["width"])  # Shape [1, width]
         kinds = ["plain", "shortcut"] if s["shortcut"] == "both" else [s["shortcut"]]
-        data = {}
-        for kind in kinds:
-            model = self._networks.network(s["depth"], s["width"], s["seed"], s["activation"], kind == "shortcut")
-            data[kind] = gradient_means(model, x)
-        return data
+        models = {
+            kind: self._networks.network(s["depth"], s["width"], s["seed"], s["activation"], kind == "shortcut")
+            for kind in kinds
+        }
+        # gradient_means changes nothing in a model, so the two networks (which share their
+        # weights) are measured side by side, one per thread.
+        futures = {kind: self._pool.submit(gradient_means, model, x) for kind, model in models.items()}
+        return {kind: future.result() for kind, future in futures.items()}
 
     def update(self, change=None):
         """Recompute, redraw in place and send the new image to the browser."""

@@ -6,7 +6,7 @@ once per set of axis limits and kept as a bitmap; a slider step restores that bi
 the lines on it and encodes the PNG with light compression. Limits snap to whole decades (y)
 and round numbers of layers (x), so neighbouring settings share a background.
 Gradients that a log scale cannot show are marked, not dropped: a gradient that underflowed to
-0 gets a down-pointing triangle at the bottom edge, an inf or nan an up-pointing one at the top.
+0 (it underflowed, or a unit was saturated) gets a down-pointing triangle at the bottom edge, an inf or nan an up-pointing one at the top.
 """
 
 import io
@@ -52,15 +52,14 @@ class GradientFigure:
         ax = self.axes = self.figure.add_subplot()
         ax.set_yscale("log")
         ax.yaxis.set_minor_locator(NullLocator())
-        ax.set(xlabel="layer (input side on the left)", ylabel="mean |gradient| of the weights",
-               title="Mean |gradient| of each layer's weights")
+        ax.set(xlabel="layer (input side on the left)", ylabel="mean |gradient| of the weights")
         edge = blended_transform_factory(ax.transData, ax.transAxes)  # x in layers, y in axes
         self.lines, self.underflow, self.overflow = {}, {}, {}
         for kind, (label, color, marker) in KINDS.items():
             (self.lines[kind],) = ax.plot([], [], color=color, marker=marker, markersize=4, label=label)
             (self.underflow[kind],) = ax.plot(
                 [], [], linestyle="none", marker="v", markersize=7, color=color, transform=edge,
-                clip_on=False, label=f"0 (underflow), {label}")
+                clip_on=False, label=f"exactly 0, {label}")
             (self.overflow[kind],) = ax.plot(
                 [], [], linestyle="none", marker="^", markersize=7, color=color, transform=edge,
                 clip_on=False, label=f"inf or nan (overflow), {label}")
@@ -69,8 +68,8 @@ class GradientFigure:
             artist.set_animated(True)  # drawn on top of the cached background, not with it
         edge_keys = dict(linestyle="none", color="grey", markersize=7)
         self.legend_extras = [
-            ax.plot([], [], marker="v", label="gradient 0 (underflow)", **edge_keys)[0],
-            ax.plot([], [], marker="^", label="gradient inf or nan (overflow)", **edge_keys)[0],
+            ax.plot([], [], marker="v", label="exactly 0", **edge_keys)[0],
+            ax.plot([], [], marker="^", label="inf or nan", **edge_keys)[0],
         ]
         self.kinds_shown = ()
         self.backgrounds = {}  # (x limits, y limits, kinds shown) -> bitmap of the axes
@@ -99,7 +98,8 @@ class GradientFigure:
         key = (self.axes.get_xlim(), self.axes.get_ylim(), self.kinds_shown)
         if key not in self.backgrounds:
             handles = [self.lines[kind] for kind in self.kinds_shown] + self.legend_extras
-            self.axes.legend(handles=handles, loc="upper left", fontsize="small")
+            self.axes.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.01), ncols=4,
+                             fontsize="small", frameon=False, borderaxespad=0)
             self.figure.canvas.draw()  # animated artists are left out
             if len(self.backgrounds) >= BACKGROUNDS_KEPT:
                 self.backgrounds.pop(next(iter(self.backgrounds)))
