@@ -12,6 +12,7 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 
 import ipywidgets as widgets
+from IPython.display import Image as IPythonImage
 import torch
 from torch import nn
 from traitlets import TraitError, validate
@@ -32,13 +33,14 @@ DEFAULTS = {"depth": 10, "width": 3, "activation": "gelu", "shortcut": "both", "
 
 
 class ChoiceDropdown(widgets.Dropdown):
-    """A Dropdown whose refusal of an unknown value names the control and the valid choices."""
+    """A Dropdown whose refusal of an unknown value names the setting and the valid choices."""
 
     @validate("value")
     def _validate_value(self, proposal):
         if proposal.value not in self._options_values:
             valid = ", ".join(repr(v) for v in self._options_values)
-            raise TraitError(f"{self.description_tooltip} must be one of {valid}, got {proposal.value!r}")
+            name = getattr(self, "setting", "value")
+            raise TraitError(f"{name} must be one of {valid}, got {proposal.value!r}")
         return proposal.value
 
 
@@ -117,7 +119,7 @@ def share(means):
     if last == 0:
         return "no number (the last layer gets no gradient at all)"
     if first == 0:
-        return "0 (the gradient underflows)"
+        return "0 (none of it arrives)"
     return f"{first / last:.2g}"
 
 
@@ -138,24 +140,25 @@ class GradientExplorer:
         style = {"description_width": "9em"}
         layout = widgets.Layout(width="28em")
         self.depth = widgets.IntSlider(
-            s["depth"], *LIMITS["depth"], description="Layers", description_tooltip="depth",
-            continuous_update=False, style=style, layout=layout)
+            s["depth"], *LIMITS["depth"], description="Layers", continuous_update=False,
+            tooltip="depth: how many Linear + activation layers each network has", style=style, layout=layout)
         self.width = widgets.IntSlider(
-            s["width"], *LIMITS["width"], description="Units per layer", description_tooltip="width",
-            continuous_update=False, style=style, layout=layout)
+            s["width"], *LIMITS["width"], description="Units per layer", continuous_update=False,
+            tooltip="width: units in every hidden layer (the last layer has one)", style=style, layout=layout)
         self.activation = ChoiceDropdown(
             options=list(ACTIVATIONS), value=s["activation"], description="Activation",
-            description_tooltip="activation", style=style, layout=layout)
+            tooltip="activation: the function after every Linear layer", style=style, layout=layout)
         self.shortcut = ChoiceButtons(
             options=[(label, key) for key, label in SHORTCUT_CHOICES.items()], value=s["shortcut"],
-            description="Networks", description_tooltip="shortcut", style=style)
+            description="Networks", tooltip="shortcut: which networks to measure", style=style)
         self.seed = widgets.BoundedIntText(
-            s["seed"], *LIMITS["seed"], description="Random seed", description_tooltip="seed",
-            style=style, layout=widgets.Layout(width="18em"))
+            s["seed"], *LIMITS["seed"], description="Random seed",
+            tooltip="seed: the starting weights (123 is the book's)", style=style, layout=widgets.Layout(width="18em"))
         self.input_scale = widgets.FloatLogSlider(
             s["input_scale"], base=10, min=-3, max=3, step=0.25, description="Input scale",
-            description_tooltip="input_scale", continuous_update=False, readout_format=".3g",
-            style=style, layout=layout)
+            continuous_update=False, readout_format=".3g",
+            tooltip="input_scale: the input is this times [1, ..., -1]", style=style, layout=layout)
+        self.activation.setting, self.shortcut.setting = "activation", "shortcut"
         self.controls = [self.depth, self.width, self.activation, self.shortcut, self.seed, self.input_scale]
         self.readout = widgets.Label()
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="700px"))
@@ -164,6 +167,7 @@ class GradientExplorer:
         self._networks = ExplorerModel()
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gradient-explorer")
         self.data = {}
+        self._holding = False
         self.update()
         for control in self.controls:
             control.observe(self.update, names="value")
@@ -186,12 +190,30 @@ class GradientExplorer:
         futures = {kind: self._pool.submit(gradient_means, model, x) for kind, model in models.items()}
         return {kind: future.result() for kind, future in futures.items()}
 
+    def set(self, **settings):
+        """Move several controls at once, with one update. Bad values are refused before any
+        control moves: `explorer.set(depth=30, activation="sigmoid")`."""
+        new = check_initial({**self.settings(), **settings})
+        self._holding = True
+        try:
+            for name, value in new.items():
+                getattr(self, name).value = value
+        finally:
+            self._holding = False
+        self.update()
+
     def update(self, change=None):
         """Recompute, redraw in place and send the new image to the browser."""
+        if self._holding:
+            return
         self.data = self.compute()
         self.readout.value = finding(self.data)
         self.plot.show(self.data)
         self.image.value = self.plot.png()
+
+    def snapshot(self):
+        """The current figure as a picture to keep in a notebook (the widget itself is live)."""
+        return IPythonImage(data=bytes(self.image.value), format="png")
 
     @property
     def widget(self):

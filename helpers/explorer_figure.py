@@ -64,8 +64,6 @@ class GradientFigure:
                 [], [], linestyle="none", marker="^", markersize=7, color=color, transform=edge,
                 clip_on=False, label=f"inf or nan (overflow), {label}")
         self.dynamic = [a for group in (self.lines, self.underflow, self.overflow) for a in group.values()]
-        for artist in self.dynamic:
-            artist.set_animated(True)  # drawn on top of the cached background, not with it
         edge_keys = dict(linestyle="none", color="grey", markersize=7)
         self.legend_extras = [
             ax.plot([], [], marker="v", label="exactly 0", **edge_keys)[0],
@@ -100,7 +98,11 @@ class GradientFigure:
             handles = [self.lines[kind] for kind in self.kinds_shown] + self.legend_extras
             self.axes.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.01), ncols=4,
                              fontsize="small", frameon=False, borderaxespad=0)
-            self.figure.canvas.draw()  # animated artists are left out
+            for artist in self.dynamic:  # the background is the axes without the data
+                artist.set_visible(False)
+            self.figure.canvas.draw()
+            for artist in self.dynamic:
+                artist.set_visible(True)
             if len(self.backgrounds) >= BACKGROUNDS_KEPT:
                 self.backgrounds.pop(next(iter(self.backgrounds)))
             self.backgrounds[key] = self.figure.canvas.copy_from_bbox(self.figure.bbox)
