@@ -1,7 +1,7 @@
 # make lab      set up .venv (if needed) and start JupyterLab on the notebooks
 # make test     set up .venv (if needed), run the unit tests and nbval on every notebook
 # make execute  re-run every notebook top to bottom in a fresh kernel and store the outputs
-# make bench    print how long the nbval run takes against bare kernels importing torch
+# make bench    print the benchmarks' figures (nbval cost, explorer speed)
 #
 # Linux without an NVIDIA GPU: `make lab TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu`
 # installs the CPU-only torch (about 200 MB instead of several GB).
@@ -34,11 +34,12 @@ test: setup
 
 execute: setup
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False \
+	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
 	    notebooks/*.ipynb
 
 bench: setup
 	$(PY) benchmarks/nbval_cost.py
+	$(PY) benchmarks/explorer_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
