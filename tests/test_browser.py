@@ -1,0 +1,198 @@
+"""Notebook 03 the way a learner uses it: JupyterLab in a real browser (Chromium, driven by
+Playwright). Opens a copy of the notebook, runs all cells, moves the depth slider with the
+keyboard and picks another activation, and checks that the figure changes each time and that
+no cell shows an error.
+
+Needs Debian's Chromium (`apt-get install chromium`). Without it the test is skipped, except
+with CI=true, where a missing browser fails the run. On failure, screenshots are saved under
+browser-screenshots/ at the repository root.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = "03_gradient_explorer.ipynb"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "browser-screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+def browser_available():
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False, "the Python package playwright is missing (pip install -e '.[test]')"
+    if not os.access(CHROMIUM, os.X_OK):
+        return False, "Chromium is missing: install it with `sudo apt-get install chromium` to run this test"
+    return True, ""
+
+
+available, why = browser_available()
+if not available:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but the browser test cannot run: {why}", pytrace=False)
+    pytest.skip(why, allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on 127.0.0.1, a free port and a token, with its own config, data and settings
+    folders, serving a copy of the notebooks (the browser saves into the copy, never the repo)."""
+    home = tmp_path_factory.mktemp("lab")
+    root = home / "notebooks"
+    shutil.copytree(ROOT / "notebooks", root)
+    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "IPYTHONDIR": str(home / "ipython"),
+    }
+    port, token = free_port(), "browser-test-token"
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={home / 'settings'}", "--LabApp.news_url=", "--allow-root",
+    ]
+    log = open(home / "lab.log", "w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if server.poll() is not None:
+                break
+            time.sleep(0.3)
+    else:
+        server.kill()
+        pytest.fail(f"JupyterLab did not start; log: {(home / 'lab.log').read_text()}")
+    if server.poll() is not None:
+        pytest.fail(f"JupyterLab exited; log: {(home / 'lab.log').read_text()}")
+    yield {"url": f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}&reset", "home": home}
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture
+def page(lab, request):
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(lab["home"] / "chromium-profile"), executable_path=CHROMIUM, headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000},
+        )
+        page = context.pages[0] if context.pages else context.new_page()
+        page.set_default_timeout(60_000)
+        yield page
+        call = getattr(request.node, "rep_call", None)  # set by tests/conftest.py
+        if call is None or call.failed:
+            SCREENSHOTS.mkdir(exist_ok=True)
+            shot = SCREENSHOTS / f"{request.node.name}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot saved: {shot}")
+        context.close()
+
+
+def image_source(page):
+    return page.locator(".widget-image").first.get_attribute("src")
+
+
+def wait_for_new_image(page, before, what):
+    """Wait until the explorer's image differs from `before`; return the new src and seconds."""
+    start = time.perf_counter()
+    page.wait_for_function(
+        "before => { const img = document.querySelector('.widget-image'); return img && img.src && img.src !== before; }",
+        arg=before, timeout=30_000,
+    )
+    elapsed = time.perf_counter() - start
+    print(f"{what}: new image after {elapsed * 1000:.0f} ms")
+    return image_source(page), elapsed
+
+
+def accept_kernel_dialog(page, wait_ms):
+    """JupyterLab may ask which kernel to start; the notebook's own (Python 3) is preselected."""
+    accept = page.locator(".jp-Dialog .jp-mod-accept")
+    try:
+        accept.wait_for(state="visible", timeout=wait_ms)
+    except Exception:
+        return
+    accept.click()
+
+
+def test_the_explorer_answers_its_controls_in_jupyterlab(page, lab, capsys):
+    page.goto(lab["url"])
+    page.locator(".jp-NotebookPanel").first.wait_for()
+    accept_kernel_dialog(page, 5_000)
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=90_000)
+
+    page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+    page.locator("[data-command='runmenu:run-all']").click()
+    accept_kernel_dialog(page, 2_000)
+
+    image = page.locator(".widget-image").first
+    image.wait_for(state="attached", timeout=120_000)
+    image.scroll_into_view_if_needed()
+    image.wait_for(state="visible")
+    # Wait for every cell to finish: the kernel goes idle after the last one.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-InputArea-prompt')].every(p => !p.textContent.includes('*'))",
+        timeout=120_000,
+    )
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=120_000)
+    image.scroll_into_view_if_needed()
+
+    depth_slider = page.locator(".widget-slider", has=page.locator("label", has_text="Layers")).first
+    readout = depth_slider.locator(".widget-readout")
+    depth_before = readout.inner_text()
+    source = image_source(page)
+    assert source, "the explorer shows no image"
+
+    with capsys.disabled():
+        print()
+        handle = depth_slider.locator(".noUi-handle")
+        handle.click()
+        for press in range(2):
+            handle.press("ArrowRight")
+            source, _ = wait_for_new_image(page, source, f"depth slider, ArrowRight #{press + 1}")
+        assert int(readout.inner_text()) == int(depth_before) + 2
+
+        dropdown = page.locator(".widget-dropdown", has=page.locator("label", has_text="Activation")).first
+        dropdown.locator("select").select_option("sigmoid")
+        source, _ = wait_for_new_image(page, source, "activation -> sigmoid")
+        dropdown.locator("select").select_option("tanh")
+        source, _ = wait_for_new_image(page, source, "activation -> tanh")
+
+    readout_text = page.locator(".widget-label", has_text="The first layer gets").first.inner_text()
+    assert "of the last layer's gradient" in readout_text
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+    assert errors.count() == 0, errors.first.inner_text()
