@@ -1,6 +1,7 @@
 # make lab      set up .venv (if needed) and start JupyterLab on the notebooks
 # make test     set up .venv (if needed), run the unit tests and nbval on every notebook
 # make execute  re-run every notebook top to bottom in a fresh kernel and store the outputs
+# make exercises  regenerate the student version of the exercises with nbgrader
 # make bench    print the benchmarks' figures (nbval cost, explorer speed)
 #
 # Linux without an NVIDIA GPU: `make lab TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu`
@@ -14,7 +15,7 @@ TORCH_INDEX_URL ?=
 PORT ?= 8888
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab test execute bench clean
+.PHONY: setup lab test execute exercises bench clean
 
 setup: $(STAMP)
 
@@ -22,7 +23,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(if $(TORCH_INDEX_URL),$(PY) -m pip install --quiet torch==2.13.0 --index-url $(TORCH_INDEX_URL))
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,classroom]'
 	$(PY) -c "import matplotlib.pyplot"  # build matplotlib's font cache once, not inside a notebook
 	touch $(STAMP)
 
@@ -32,10 +33,20 @@ lab: setup
 test: setup
 	$(PY) -m pytest --nbval tests notebooks
 
+NBCONVERT := $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+	--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False \
+	--ExecutePreprocessor.store_widget_state=False
+
 execute: setup
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
-	    notebooks/*.ipynb
+	$(NBCONVERT) notebooks/*.ipynb notebooks/exercises/source/*/*.ipynb
+	$(MAKE) exercises
+
+# The student version of the exercises: nbgrader generates it from the source (solutions out),
+# then it is run once so its stored outputs show what a learner sees before answering.
+exercises: setup
+	cd notebooks/exercises && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(CURDIR)/$(VENV)/bin/nbgrader \
+	    generate_assignment shortcuts --force
+	$(NBCONVERT) --allow-errors notebooks/exercises/release/*/*.ipynb
 
 bench: setup
 	$(PY) benchmarks/nbval_cost.py

@@ -57,3 +57,21 @@ __all__ = [
 from helpers.explorer import GradientExplorer, gradient_explorer  # noqa: E402
 
 __all__ += ["GradientExplorer", "gradient_explorer"]
+
+from helpers.checks import (  # noqa: E402
+    Verdict,
+    check_fastest_vanishing,
+    check_forward,
+    check_gradient_means,
+    check_layer_sizes_fix,
+    check_vanishing_depth,
+)
+
+__all__ += [
+    "Verdict",
+    "check_fastest_vanishing",
+    "check_forward",
+    "check_gradient_means",
+    "check_layer_sizes_fix",
+    "check_vanishing_depth",
+]

@@ -17,7 +17,8 @@ CONDA_NAME = {"torch": "pytorch-cpu"}
 
 def pip_pins():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    specs = project["dependencies"] + project["optional-dependencies"]["test"]
+    extras = project["optional-dependencies"]
+    specs = project["dependencies"] + extras["test"] + extras["classroom"]
     pins = {}
     for spec in specs:
         match = re.fullmatch(r"([A-Za-z0-9_.-]+)==([0-9.]+?)(\.\*)?", spec)
