@@ -18,12 +18,12 @@ from helpers.figures import (
 from helpers.gradients import (
     DIGITS,
     book_gradients,
-    depth_sweep,
     format_gradient,
     gradient_means,
     gradient_table,
     print_gradients,
 )
+from helpers.sweeps import depth_sweep, gradient_sweep
 from helpers.network import (
     ACTIVATIONS,
     ExampleDeepNeuralNetwork,
@@ -44,6 +44,7 @@ __all__ = [
     "first_to_last",
     "format_gradient",
     "gradient_means",
+    "gradient_sweep",
     "gradient_table",
     "layer_jacobians",
     "make_activation",

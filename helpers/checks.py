@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import torch
 
-from helpers.gradients import book_gradients, depth_sweep, gradient_means
+from helpers.gradients import book_gradients, gradient_means
+from helpers.sweeps import depth_sweep
 from helpers.network import ExampleDeepNeuralNetwork, book_layer_sizes, sample_input
 
 HELPERS_DIR = __file__.rsplit("/", 1)[0]

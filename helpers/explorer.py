@@ -2,8 +2,8 @@
 and input scale over one figure of per-layer gradients, updated in place.
 
 The widget layer holds no logic of its own: every number it plots comes from `gradient_means`
-on an `ExampleDeepNeuralNetwork` built exactly as the static notebooks build it (see
-`ExplorerModel`), and the figure is drawn by `GradientFigure` (helpers/explorer_figure.py).
+on an `ExampleDeepNeuralNetwork` built exactly as the static notebooks build it (assembled by
+`BookNetworks`, helpers/family.py), and the figure is drawn by `GradientFigure` (helpers/explorer_figure.py).
 Setting a control's `.value` from Python updates `data`, `readout` and `figure` before it
 returns, so tests and benchmarks drive it without a browser.
 """
@@ -13,19 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import ipywidgets as widgets
 from IPython.display import Image as IPythonImage
-import torch
-from torch import nn
 from traitlets import TraitError, validate
 
 from helpers.explorer_figure import GradientFigure
+from helpers.family import BookNetworks
 from helpers.gradients import gradient_means
-from helpers.network import (
-    ACTIVATIONS,
-    ExampleDeepNeuralNetwork,
-    book_layer_sizes,
-    make_activation,
-    sample_input,
-)
+from helpers.network import ACTIVATIONS, sample_input
 
 LIMITS = {"depth": (1, 200), "width": (1, 64), "seed": (0, 2**31 - 1), "input_scale": (1e-3, 1e3)}
 SHORTCUT_CHOICES = {"plain": "without shortcuts", "shortcut": "with shortcuts", "both": "both"}
@@ -48,44 +41,6 @@ class ChoiceButtons(widgets.ToggleButtons):
     """ToggleButtons with the same clear refusal as `ChoiceDropdown`."""
 
     _validate_value = ChoiceDropdown._validate_value
-
-
-class ExplorerModel:
-    """Book-style networks of any depth for one width and seed, from layers created only once.
-
-    After `torch.manual_seed(seed)`, a network of `depth` layers draws its `depth - 1` hidden
-    layers (width -> width) and then its last layer (width -> 1). So every depth shares the
-    hidden layers of the deepest network asked for so far, and the last layer of depth d is
-    drawn from the random state saved after hidden layer d - 1. The assembled network holds
-    exactly the weights `ExampleDeepNeuralNetwork(book_layer_sizes(depth, width), ...)` gets
-    after the same seed, without creating 200 layers on each slider step.
-    """
-
-    def __init__(self):
-        self._width_seed = None
-
-    def network(self, depth, width, seed, activation, use_shortcut):
-        if (width, seed) != self._width_seed:
-            self._width_seed = (width, seed)
-            with torch.random.fork_rng(devices=[]):  # leave the learner's random state alone
-                torch.manual_seed(seed)
-                self._states = [torch.get_rng_state()]  # random state before hidden layer i
-            self._hidden, self._last, self._blocks = [], {}, {}
-        with torch.random.fork_rng(devices=[]):
-            while len(self._hidden) < depth - 1:
-                torch.set_rng_state(self._states[-1])
-                self._hidden.append(nn.Linear(width, width))
-                self._states.append(torch.get_rng_state())
-            if depth not in self._last:
-                torch.set_rng_state(self._states[depth - 1])
-                self._last[depth] = nn.Linear(width, 1)
-        # Linear + activation blocks, kept per activation; a block has no weights of its own
-        blocks = self._blocks.setdefault(activation, [])
-        for linear in self._hidden[len(blocks) : depth - 1]:
-            blocks.append(nn.Sequential(linear, make_activation(activation)))
-        last = self._blocks.setdefault((activation, depth), nn.Sequential(self._last[depth], make_activation(activation)))
-        layers = [*blocks[: depth - 1], last]
-        return ExampleDeepNeuralNetwork(book_layer_sizes(depth, width), use_shortcut, activation, layers)
 
 
 def check_initial(initial):
@@ -164,7 +119,7 @@ class GradientExplorer:
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="700px"))
         self.plot = GradientFigure()
         self.figure = self.plot.figure
-        self._networks = ExplorerModel()
+        self._networks = None  # BookNetworks for the current width and seed
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gradient-explorer")
         self.data = {}
         self._holding = False
@@ -181,10 +136,9 @@ class GradientExplorer:
         s = self.settings()
         x = s["input_scale"] * sample_input(s["width"])  # Shape [1, width]
         kinds = ["plain", "shortcut"] if s["shortcut"] == "both" else [s["shortcut"]]
-        models = {
-            kind: self._networks.network(s["depth"], s["width"], s["seed"], s["activation"], kind == "shortcut")
-            for kind in kinds
-        }
+        if self._networks is None or (self._networks.width, self._networks.seed) != (s["width"], s["seed"]):
+            self._networks = BookNetworks(s["width"], s["seed"])
+        models = {kind: self._networks.network(s["depth"], s["activation"], kind == "shortcut") for kind in kinds}
         # gradient_means changes nothing in a model, so the two networks (which share their
         # weights) are measured side by side, one per thread.
         futures = {kind: self._pool.submit(gradient_means, model, x) for kind, model in models.items()}

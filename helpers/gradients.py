@@ -96,19 +96,3 @@ def book_gradients(use_shortcut, activation="gelu", depth=5, width=3, seed=123):
     torch.manual_seed(seed)
     model = ExampleDeepNeuralNetwork(book_layer_sizes(depth, width), use_shortcut, activation)
     return gradient_means(model, sample_input(width))
-
-
-def depth_sweep(depths, activation="gelu", use_shortcut=False, width=3, seed=123):
-    """How the first layer's gradient compares with the last layer's, depth by depth.
-
-    For each depth, a book-style network (`book_layer_sizes(depth, width)`, seeded with `seed`)
-    on the book's sample input. Returns one dict per depth with the keys `depth`, `first` and
-    `last` (mean |gradient| of the first and last weight matrices) and `ratio` (first / last).
-    """
-    rows = []
-    for depth in depths:
-        means = list(book_gradients(use_shortcut, activation, depth, width, seed).values())
-        first, last = means[0], means[-1]
-        ratio = first / last if last != 0 else float("nan")
-        rows.append({"depth": depth, "first": first, "last": last, "ratio": ratio})
-    return rows

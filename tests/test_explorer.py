@@ -9,7 +9,8 @@ import torch
 from traitlets import TraitError
 
 import helpers
-from helpers.explorer import ExplorerModel, finding
+from helpers.explorer import finding
+from helpers.family import BookNetworks
 from helpers.explorer_figure import GradientFigure, decade_limits, round_up_depth
 
 
@@ -193,9 +194,9 @@ def test_the_learners_random_state_is_left_alone():
 
 @pytest.mark.parametrize("depth, width, seed", [(1, 3, 123), (5, 3, 123), (50, 3, 123), (7, 3, 123), (3, 1, 0), (10, 64, 7)])
 def test_assembled_networks_hold_the_constructors_weights(depth, width, seed):
-    networks = ExplorerModel()
-    networks.network(60, width, seed, "gelu", False)  # draw a deeper stack first, then reuse it
-    model = networks.network(depth, width, seed, "relu", True)
+    networks = BookNetworks(width, seed)
+    networks.network(60, "gelu", False)  # draw a deeper stack first, then reuse it
+    model = networks.network(depth, "relu", True)
     torch.manual_seed(seed)
     fresh = helpers.ExampleDeepNeuralNetwork(helpers.book_layer_sizes(depth, width), True, "relu")
     assert repr(model) == repr(fresh)

@@ -191,3 +191,36 @@ def test_shortcuts_keep_the_first_layer_gradient_in_a_deep_network():
 def test_depth_sweep_ratio_is_nan_when_the_last_layer_gets_nothing():
     rows = helpers.depth_sweep([40], "gelu", use_shortcut=True)
     assert rows[0]["last"] == 0.0 and math.isnan(rows[0]["ratio"])
+
+
+@pytest.mark.parametrize("width, seed", [(3, 123), (1, 0), (5, 7)])
+def test_gradient_sweep_gives_gradient_means_numbers_bit_for_bit(width, seed):
+    rows = helpers.gradient_sweep([1, 2, 7, 20], width=width, seed=seed)
+    assert len(rows) == 4 * 5 * 2
+    for row in rows:
+        torch.manual_seed(seed)
+        model = ExampleDeepNeuralNetwork(
+            helpers.book_layer_sizes(row["depth"], width), row["kind"] == "shortcut", row["activation"]
+        )
+        means = list(gradient_means(model, sample_input(width)).values())
+        assert (row["first"], row["last"]) == (means[0], means[-1]), row
+        expected = means[0] / means[-1] if means[-1] else math.nan
+        assert row["ratio"] == expected or (math.isnan(row["ratio"]) and math.isnan(expected))
+
+
+def test_gradient_sweep_refuses_bad_arguments():
+    with pytest.raises(ValueError, match=r"depths must be positive integers, got \[3, 0\]"):
+        helpers.gradient_sweep([3, 0])
+    with pytest.raises(ValueError, match=r"depths must be positive integers, got \[\]"):
+        helpers.gradient_sweep([])
+    with pytest.raises(ValueError, match="activation must be one of"):
+        helpers.gradient_sweep([3], activations=["swish"])
+    with pytest.raises(ValueError, match=r"kinds must be among 'plain', 'shortcut', got 'residual'"):
+        helpers.gradient_sweep([3], kinds=["residual"])
+
+
+def test_sweeps_leave_the_random_state_alone():
+    torch.manual_seed(5)
+    state = torch.get_rng_state()
+    helpers.gradient_sweep([4, 9], ["tanh"])
+    assert torch.equal(torch.get_rng_state(), state)

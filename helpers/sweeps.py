@@ -1,0 +1,94 @@
+"""Sweeps over depth and activation: how much of the last layer's gradient reaches the first.
+
+`gradient_sweep` gives, for many networks at once, the numbers `gradient_means` gives for each
+network built on its own, and gets them much faster: networks of every depth share their hidden
+layers (`BookNetworks`), so they share the forward pass through them too. One forward pass goes
+through the deepest stack; then, for each depth, one backward pass starts at that depth's last
+layer and asks autograd for just the first and the last weight matrix. The operations on each
+path are the ones a separately built network performs, so the numbers are the same.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import torch
+from torch import nn
+
+from helpers.family import BookNetworks
+from helpers.network import ACTIVATIONS, make_activation, sample_input
+
+KINDS = {"plain": False, "shortcut": True}
+
+
+def check_depths(depths):
+    depths = list(depths)
+    if not depths or any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in depths):
+        raise ValueError(f"depths must be positive integers, got {depths!r}")
+    return depths
+
+
+def gradient_sweep(depths, activations=tuple(ACTIVATIONS), kinds=tuple(KINDS), width=3, seed=123):
+    """For every depth, activation and kind of network ('plain', 'shortcut'): the mean |gradient|
+    of the first and the last weight matrix and their ratio, for the book-style network
+    `ExampleDeepNeuralNetwork(book_layer_sizes(depth, width), ...)` built after
+    `torch.manual_seed(seed)`, on `sample_input(width)`.
+
+    Returns a list of rows {'depth', 'activation', 'kind', 'first', 'last', 'ratio'}; the ratio
+    is nan where the last layer gets no gradient at all.
+    """
+    depths = check_depths(depths)
+    for activation in activations:
+        make_activation(activation)  # refuse an unknown name before any work
+    for kind in kinds:
+        if kind not in KINDS:
+            raise ValueError(f"kinds must be among {', '.join(map(repr, KINDS))}, got {kind!r}")
+    family = BookNetworks(width, seed)
+    for activation in activations:  # create every layer first: the threads below only read them
+        family.hidden_blocks(max(depths), activation)
+        for depth in depths:
+            family.last_block(depth, activation)
+    jobs = [(activation, kind) for activation in activations for kind in kinds]
+    # Each job's forward and backward passes are independent: two run at once on two cores.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = pool.map(lambda job: sweep_stack(family, depths, *job), jobs)
+        return [row for rows in results for row in rows]
+
+
+def sweep_stack(family, depths, activation, kind):
+    """The rows of one activation and kind: one forward pass, one backward pass per depth."""
+    hidden = family.hidden_blocks(max(depths), activation)
+    use_shortcut = KINDS[kind]
+    x = sample_input(family.width)
+    rows = []
+    with torch.enable_grad():
+        states = [x]  # the input of layer i, for i = 0 .. deepest - 1
+        for layer in hidden:
+            h = states[-1]
+            layer_output = layer(h)
+            states.append(h + layer_output if use_shortcut and h.shape == layer_output.shape else layer_output)
+        for depth in depths:
+            last = family.last_block(depth, activation)
+            h = states[depth - 1]
+            output = last(h)
+            if use_shortcut and h.shape == output.shape:  # width 1: the last layer keeps it
+                output = h + output
+            loss = nn.functional.mse_loss(output, torch.zeros_like(output))
+            first_weight = hidden[0][0].weight if depth > 1 else last[0].weight
+            grads = torch.autograd.grad(loss, [first_weight, last[0].weight], retain_graph=True)
+            first, last_mean = torch.stack([g.abs().mean() for g in grads]).tolist()
+            ratio = first / last_mean if last_mean != 0 else float("nan")
+            rows.append({"depth": depth, "activation": activation, "kind": kind,
+                         "first": first, "last": last_mean, "ratio": ratio})
+    return rows
+
+
+def depth_sweep(depths, activation="gelu", use_shortcut=False, width=3, seed=123):
+    """How the first layer's gradient compares with the last layer's, depth by depth.
+
+    For each depth, a book-style network (`book_layer_sizes(depth, width)`, seeded with `seed`)
+    on the book's sample input. Returns one dict per depth with the keys `depth`, `first` and
+    `last` (mean |gradient| of the first and last weight matrices) and `ratio` (first / last,
+    nan where the last layer gets no gradient).
+    """
+    kind = "shortcut" if use_shortcut else "plain"
+    rows = gradient_sweep(depths, [activation], [kind], width, seed)
+    return [{key: row[key] for key in ("depth", "first", "last", "ratio")} for row in rows]
