@@ -76,3 +76,25 @@ __all__ += [
     "check_layer_sizes_fix",
     "check_vanishing_depth",
 ]
+
+from helpers.diagnostics import (  # noqa: E402
+    layer_statistics,
+    plot_distributions,
+    plot_gradient_heatmap,
+    plot_weight_gradients,
+)
+from helpers.figures import plot_loss_curves, plot_spirals, plot_sweep_heatmap  # noqa: E402
+from helpers.training import build_classifier, make_spirals, train  # noqa: E402
+
+__all__ += [
+    "build_classifier",
+    "layer_statistics",
+    "make_spirals",
+    "plot_distributions",
+    "plot_gradient_heatmap",
+    "plot_loss_curves",
+    "plot_spirals",
+    "plot_sweep_heatmap",
+    "plot_weight_gradients",
+    "train",
+]

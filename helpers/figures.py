@@ -5,6 +5,9 @@ Figures are made with `matplotlib.figure.Figure`, not pyplot: nothing global is 
 notebook shows one by leaving it as the cell's last value.
 """
 
+import math
+
+import numpy as np
 import torch
 from matplotlib.figure import Figure
 
@@ -113,3 +116,56 @@ def plot_depth_sweep(sweeps, title=None):
         ylabel="first layer / last layer, mean |gradient|",
         title=title,
     )
+
+
+def plot_spirals(x, y, title="Two interleaved spirals: the task"):
+    """The points of `make_spirals`, coloured by class."""
+    fig = Figure(figsize=(4.2, 4.2), layout="constrained")
+    ax = fig.subplots()
+    for label, (color, marker) in enumerate([(COLORS[0], "o"), (COLORS[1], "s")]):
+        chosen = (y[:, 0] == label).numpy()
+        ax.scatter(x[chosen, 0].numpy(), x[chosen, 1].numpy(), s=12, color=color, marker=marker,
+                   label=f"class {label}")
+    ax.set(xlabel="x1", ylabel="x2", aspect="equal", title=title)
+    ax.legend(fontsize="small")
+    return fig
+
+
+def plot_loss_curves(histories, title=None):
+    """Training loss per step (log scale), one line per entry of `histories` (label -> the
+    result of `train`); a dotted line at ln 2, the loss of guessing."""
+    if not histories:
+        raise ValueError("histories must hold at least one training run, got none")
+    lines = {label: (range(len(h["loss"])), h["loss"]) for label, h in histories.items()}
+    fig = log_line_chart(lines, xlabel="training step", ylabel="loss (binary cross-entropy)",
+                         title=title or "Training loss")
+    for line in fig.axes[0].get_lines():
+        line.set_marker("None")
+    fig.axes[0].axhline(math.log(2), color="grey", linestyle=":", linewidth=1, label="ln 2: guessing")
+    fig.axes[0].legend(fontsize="small")
+    return fig
+
+
+def plot_sweep_heatmap(rows, title=None):
+    """Depth x activation: log10 of the first-to-last gradient ratio of `gradient_sweep` rows,
+    plain networks beside shortcut networks; cells without a number (nan) are hatched."""
+    kinds = [k for k in ("plain", "shortcut") if any(r["kind"] == k for r in rows)]
+    if not kinds:
+        raise ValueError("rows must hold gradient_sweep rows, got none")
+    activations = list(dict.fromkeys(r["activation"] for r in rows))
+    depths = sorted({r["depth"] for r in rows})
+    fig = Figure(figsize=(10, 3.6), layout="constrained")
+    axes = fig.subplots(1, len(kinds), sharey=True, squeeze=False)[0]
+    for ax, kind in zip(axes, kinds):
+        grid = np.full((len(activations), len(depths)), np.nan)
+        for r in rows:
+            if r["kind"] == kind and r["ratio"] > 0:
+                grid[activations.index(r["activation"]), depths.index(r["depth"])] = math.log10(r["ratio"])
+        ax.set_facecolor("lightgrey")
+        image = ax.imshow(grid, aspect="auto", cmap="viridis", vmin=-30, vmax=0, interpolation="nearest",
+                          extent=(depths[0] - 0.5, depths[-1] + 0.5, len(activations) - 0.5, -0.5))
+        ax.set_yticks(range(len(activations)), activations)
+        ax.set(xlabel="number of layers", title="without shortcuts" if kind == "plain" else "with shortcuts")
+    fig.colorbar(image, ax=list(axes), label="log10(first layer / last layer)")
+    fig.suptitle(title or "How much of the last layer's gradient reaches the first (grey: none)")
+    return fig

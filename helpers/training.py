@@ -1,0 +1,81 @@
+"""Training with and without shortcuts: a small task made in code, the model, the loop.
+
+The task is two interleaved spirals in the plane, one per class (no download). The models are
+built like the book's network: Linear + activation layers, with the shortcut wherever a layer
+keeps the width, followed by a linear read-out that gives one logit.
+"""
+
+import math
+
+import torch
+from torch import nn
+
+from helpers.network import ExampleDeepNeuralNetwork
+
+
+def make_spirals(points=300, noise=0.2, turns=1.5, seed=0):
+    """Two interleaved spirals: `x` of shape [points, 2] and labels `y` of shape [points, 1]
+    (0.0 or 1.0, half each), drawn from their own random generator seeded with `seed`."""
+    if isinstance(points, bool) or not isinstance(points, int) or points < 2 or points % 2:
+        raise ValueError(f"points must be an even integer of at least 2, got {points!r}")
+    if not noise >= 0:
+        raise ValueError(f"noise must be zero or positive, got {noise!r}")
+    generator = torch.Generator().manual_seed(seed)
+    half = points // 2
+    t = torch.rand(half, generator=generator) * turns * 2 * math.pi + 0.5  # angle along the arm
+    arm = torch.stack([t * torch.cos(t), t * torch.sin(t)], dim=1) / (turns * 2 * math.pi)
+    x = torch.cat([arm, -arm]) + noise * torch.randn(points, 2, generator=generator) / 4
+    y = torch.cat([torch.zeros(half, 1), torch.ones(half, 1)])
+    return x, y
+
+
+def build_classifier(depth, width=16, activation="gelu", use_shortcut=False, seed=0):
+    """`depth` Linear + activation layers (2 -> width, then width -> width, shortcuts where the
+    width stays), then a linear read-out to one logit; weights drawn after `torch.manual_seed`."""
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
+        raise ValueError(f"depth must be a positive integer, got {depth!r}")
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        body = ExampleDeepNeuralNetwork([2] + [width] * depth, use_shortcut, activation)
+        return nn.Sequential(body, nn.Linear(width, 1))
+
+
+def weight_gradient_norms(model):
+    """The norm of each weight matrix's gradient, in layer order (0.0 where there is none)."""
+    return [
+        (param.grad.norm().item() if param.grad is not None else 0.0)
+        for name, param in model.named_parameters()
+        if name.endswith("weight") and param.ndim >= 2
+    ]
+
+
+def train(model, x, y, steps=500, lr=1e-3, progress=None):
+    """Full-batch Adam on the binary cross-entropy of the logits, for `steps` steps.
+
+    Returns {'loss': [loss before each step], 'grad_norms': [per step, per weight matrix],
+    'accuracy': final share of points on the right side}. `progress` is an optional wrapper
+    for the step range, such as `tqdm.auto.tqdm`.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.BCEWithLogitsLoss()
+    history = {"loss": [], "grad_norms": []}
+    steps_range = range(steps) if progress is None else progress(range(steps))
+    # Vanishing gradients are also slow ones: numbers below 1e-38 ("denormals") take a CPU
+    # many times longer to multiply. They are far too small to move a weight, so they are
+    # treated as 0 while training runs (and the CPU's default is set back afterwards).
+    torch.set_flush_denormal(True)
+    try:
+        for _ in steps_range:
+            optimizer.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            history["loss"].append(loss.item())
+            history["grad_norms"].append(weight_gradient_norms(model))
+            optimizer.step()
+    finally:
+        torch.set_flush_denormal(False)
+    with torch.no_grad():
+        history["accuracy"] = ((model(x) > 0).float() == y).float().mean().item()
+    return history

@@ -1,0 +1,155 @@
+import math
+
+import pytest
+import torch
+from torch import nn
+
+import helpers
+from helpers.diagnostics import watched_layers
+
+
+def test_spirals_are_balanced_and_reproducible():
+    x, y = helpers.make_spirals(200, seed=3)
+    assert x.shape == (200, 2) and y.shape == (200, 1)
+    assert y.sum().item() == 100
+    again, _ = helpers.make_spirals(200, seed=3)
+    assert torch.equal(x, again)
+    assert not torch.equal(x, helpers.make_spirals(200, seed=4)[0])
+
+
+@pytest.mark.parametrize("points, noise, message", [(3, 0.2, "points must be an even integer"), (100, -1, "noise must be")])
+def test_spirals_refuse_bad_arguments(points, noise, message):
+    with pytest.raises(ValueError, match=message):
+        helpers.make_spirals(points, noise)
+
+
+def test_classifier_is_the_book_network_with_a_read_out():
+    model = helpers.build_classifier(4, width=8, activation="tanh", use_shortcut=True, seed=1)
+    body, head = model
+    assert body.layer_sizes == [2, 8, 8, 8, 8] and body.use_shortcut and body.activation == "tanh"
+    assert (head.in_features, head.out_features) == (8, 1)
+    same = helpers.build_classifier(4, width=8, activation="tanh", use_shortcut=True, seed=1)
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), same.state_dict().values()))
+    with pytest.raises(ValueError, match="depth must be a positive integer, got 0"):
+        helpers.build_classifier(0)
+
+
+def test_a_short_training_run_reduces_the_loss_and_repeats_exactly():
+    x, y = helpers.make_spirals(100)
+    runs = [helpers.train(helpers.build_classifier(3, 16, seed=0), x, y, steps=60, lr=1e-2) for _ in range(2)]
+    assert runs[0]["loss"][-1] < 0.95 * runs[0]["loss"][0]
+    assert runs[0]["loss"] == runs[1]["loss"]
+    assert len(runs[0]["grad_norms"]) == 60 and len(runs[0]["grad_norms"][0]) == 4  # 3 layers + read-out
+    assert 0.5 <= runs[0]["accuracy"] <= 1.0
+    assert torch.get_default_dtype() == torch.float32
+
+
+def test_train_refuses_bad_steps():
+    x, y = helpers.make_spirals(10)
+    with pytest.raises(ValueError, match="steps must be a positive integer, got 0"):
+        helpers.train(helpers.build_classifier(2), x, y, steps=0)
+
+
+def test_deep_plain_network_stays_at_guessing_while_shortcuts_learn():
+    x, y = helpers.make_spirals(100)
+    plain = helpers.train(helpers.build_classifier(16, 16, use_shortcut=False), x, y, steps=100, lr=3e-3)
+    shortcut = helpers.train(helpers.build_classifier(16, 16, use_shortcut=True), x, y, steps=100, lr=3e-3)
+    assert plain["loss"][-1] == pytest.approx(math.log(2), abs=0.01)
+    assert shortcut["loss"][-1] < 0.5
+
+
+class SmallConvNet(nn.Module):
+    """A model the diagnostics have never seen: convolutions, a frozen layer, an unused one."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3)
+        self.act = nn.Sigmoid()
+        self.frozen = nn.Linear(4 * 4 * 4, 8)
+        self.frozen.requires_grad_(False)
+        self.head = nn.Linear(8, 1)
+        self.unused = nn.Linear(3, 3)
+
+    def forward(self, x):
+        h = self.act(self.conv(x)).flatten(1)
+        return self.head(torch.tanh(self.frozen(h)))
+
+
+def models_and_inputs():
+    torch.manual_seed(0)
+    book = helpers.ExampleDeepNeuralNetwork([3, 3, 3, 3, 3, 1], use_shortcut=False)
+    classifier = helpers.build_classifier(6, 8, activation="tanh")
+    x, _ = helpers.make_spirals(40)
+    return [
+        ("book", book, helpers.sample_input()),
+        ("classifier", classifier, x),
+        ("conv", SmallConvNet(), torch.randn(5, 1, 6, 6)),
+    ]
+
+
+@pytest.mark.parametrize("name, model, x", models_and_inputs(), ids=["book", "classifier", "conv"])
+def test_diagnostics_leave_no_hooks_and_no_change(name, model, x):
+    model.train()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    stats = helpers.layer_statistics(model, x)
+    for module in model.modules():
+        assert not module._forward_hooks and not module._backward_hooks
+    assert all(p.grad is None for p in model.parameters())
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    assert model.training
+    assert stats["layers"] and stats["weights"]
+    helpers.plot_distributions(stats)
+    helpers.plot_distributions(stats, "gradients")
+    helpers.plot_weight_gradients(stats)
+
+
+def test_diagnostics_of_the_book_network_agree_with_gradient_means():
+    _, book, x = models_and_inputs()[0]
+    stats = helpers.layer_statistics(book, x)
+    means = helpers.gradient_means(book, x)
+    assert [r["name"] for r in stats["weights"]] == list(means)
+    assert [r["grad_mean_abs"] for r in stats["weights"]] == pytest.approx(list(means.values()), rel=1e-6)
+    # the first activation is GELU(W0 x + b0): its mean and std are those of that tensor
+    first = book.layers[0](x)
+    assert stats["layers"][0]["mean"] == pytest.approx(first.mean().item())
+    assert stats["layers"][0]["std"] == pytest.approx(first.std().item())
+    assert [r["type"] for r in stats["layers"]] == ["GELU"] * 5 and stats["layers"][0]["saturated"] is None
+
+
+def test_saturation_and_missing_gradients_on_an_unseen_model():
+    _, _, (_, conv, x) = models_and_inputs()
+    stats = helpers.layer_statistics(conv, x * 50)  # large inputs drive the sigmoid to its ends
+    sigmoid = [r for r in stats["layers"] if r["type"] == "Sigmoid"][0]
+    assert sigmoid["saturated"] > 0.3
+    by_name = {r["name"]: r for r in stats["weights"]}
+    assert "frozen.weight" not in by_name  # frozen: nothing to learn, not listed
+    assert by_name["unused.weight"]["grad_to_weight"] is None  # in the model, never used: no crash
+    assert by_name["head.weight"]["grad_to_weight"] > 0
+    assert [n for n, _ in watched_layers(conv)] == ["act"]
+
+
+def test_hooks_are_removed_even_when_the_model_raises():
+    model = helpers.ExampleDeepNeuralNetwork([3, 3, 1], use_shortcut=False)
+    with pytest.raises(ValueError, match="x must have a last dimension"):
+        helpers.layer_statistics(model, torch.ones(1, 5))
+    assert not any(m._forward_hooks for m in model.modules())
+
+
+def test_diagnostics_refuse_bad_arguments():
+    with pytest.raises(ValueError, match="model must be a torch.nn.Module, got list"):
+        helpers.layer_statistics([], torch.ones(1))
+    with pytest.raises(ValueError, match="which must be 'activations' or 'gradients', got 'weights'"):
+        helpers.plot_distributions({"layers": []}, "weights")
+
+
+def test_sweep_heatmap_and_loss_curves_plot_their_data():
+    rows = helpers.gradient_sweep([1, 2, 3], ["sigmoid", "relu"])
+    fig = helpers.plot_sweep_heatmap(rows)
+    plain = fig.axes[0].get_images()[0].get_array()
+    assert plain.shape == (2, 3)
+    assert plain[0, 1] == pytest.approx(math.log10(rows[1]["ratio"]))
+    histories = {"a": {"loss": [0.7, 0.5, 0.1]}, "b": {"loss": [0.7, 0.69, 0.69]}}
+    curves = helpers.plot_loss_curves(histories)
+    assert [list(l.get_ydata()) for l in curves.axes[0].get_lines()[:2]] == [[0.7, 0.5, 0.1], [0.7, 0.69, 0.69]]
+    heat = helpers.plot_gradient_heatmap([[1e-3, 1.0], [0.0, 2.0]])
+    assert heat.axes[0].get_images()[0].get_array().shape == (2, 2)
