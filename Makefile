@@ -51,6 +51,7 @@ exercises: setup
 bench: setup
 	$(PY) benchmarks/nbval_cost.py
 	$(PY) benchmarks/explorer_speed.py
+	$(PY) benchmarks/sweep_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

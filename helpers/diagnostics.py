@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from torch import nn
 
 from helpers.figures import COLORS
@@ -174,6 +175,7 @@ def plot_gradient_heatmap(grad_norms, title=None):
     image = ax.imshow(np.where(data > 0, data, low), aspect="auto", origin="lower", cmap="viridis",
                       norm=LogNorm(vmin=low, vmax=max(high, low * 10)), interpolation="nearest")
     fig.colorbar(image, ax=ax, label="gradient norm")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set(xlabel="training step", ylabel="layer (input at the bottom)")
     ax.set_title(title or "Gradient norm of every layer during training")
     return fig

@@ -64,8 +64,12 @@ def train(model, x, y, steps=500, lr=1e-3, progress=None):
     steps_range = range(steps) if progress is None else progress(range(steps))
     # Vanishing gradients are also slow ones: numbers below 1e-38 ("denormals") take a CPU
     # many times longer to multiply. They are far too small to move a weight, so they are
-    # treated as 0 while training runs (and the CPU's default is set back afterwards).
+    # treated as 0 while training runs. And these tensors are so small that a second thread
+    # costs more than it saves: one thread, which also makes every run repeat exactly.
+    # Both settings are put back afterwards.
+    threads = torch.get_num_threads()
     torch.set_flush_denormal(True)
+    torch.set_num_threads(1)
     try:
         for _ in steps_range:
             optimizer.zero_grad()
@@ -76,6 +80,7 @@ def train(model, x, y, steps=500, lr=1e-3, progress=None):
             optimizer.step()
     finally:
         torch.set_flush_denormal(False)
+        torch.set_num_threads(threads)
     with torch.no_grad():
         history["accuracy"] = ((model(x) > 0).float() == y).float().mean().item()
     return history
