@@ -128,7 +128,10 @@ def plot_distributions(stats, which="activations", title=None, bins=40):
     edges = np.linspace(low, high, bins + 1) if high > low else bins  # one set of bins for all layers
     for i, row in enumerate(rows):
         values = row[key].numpy()
-        density, edges = np.histogram(values, bins=edges, density=True)
+        counts, edges = np.histogram(values, bins=edges)
+        # a layer whose values all fall outside the shared range (a single outlier unit) has no
+        # counts: draw it flat instead of dividing by zero
+        density = counts / (counts.sum() * np.diff(edges)) if counts.sum() else np.zeros(len(counts))
         label = f"{row['name']} ({row['type']}): std {np.std(values):.2g}"
         if which == "activations" and row["saturated"] is not None:
             label += f", {100 * row['saturated']:.0f}% saturated"
