@@ -9,9 +9,9 @@ returns, so tests and benchmarks drive it without a browser.
 """
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 
 import ipywidgets as widgets
+import torch
 from IPython.display import Image as IPythonImage
 from traitlets import TraitError, validate
 
@@ -120,7 +120,6 @@ class GradientExplorer:
         self.plot = GradientFigure()
         self.figure = self.plot.figure
         self._networks = None  # BookNetworks for the current width and seed
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="gradient-explorer")
         self.data = {}
         self._holding = False
         self.update()
@@ -139,10 +138,15 @@ class GradientExplorer:
         if self._networks is None or (self._networks.width, self._networks.seed) != (s["width"], s["seed"]):
             self._networks = BookNetworks(s["width"], s["seed"])
         models = {kind: self._networks.network(s["depth"], s["activation"], kind == "shortcut") for kind in kinds}
-        # gradient_means changes nothing in a model, so the two networks (which share their
-        # weights) are measured side by side, one per thread.
-        futures = {kind: self._pool.submit(gradient_means, model, x) for kind, model in models.items()}
-        return {kind: future.result() for kind, future in futures.items()}
+        # These tensors are tiny: an op shared between two cores only waits for the other core
+        # (measured: one thread is faster, and faster than one thread per network). The
+        # learner's setting is put back.
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return {kind: gradient_means(model, x) for kind, model in models.items()}
+        finally:
+            torch.set_num_threads(threads)
 
     def set(self, **settings):
         """Move several controls at once, with one update. Bad values are refused before any

@@ -116,5 +116,5 @@ class GradientFigure:
             self.axes.draw_artist(artist)
         image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=1)
+        image.convert("RGB").save(buffer, format="png", compress_level=1)  # opaque: no alpha to encode
         return buffer.getvalue()

@@ -183,13 +183,15 @@ def test_bad_initial_values_are_refused(initial, error, message):
         helpers.gradient_explorer(**initial)
 
 
-def test_the_learners_random_state_is_left_alone():
+def test_the_learners_random_state_and_threads_are_left_alone():
     torch.manual_seed(42)
     state = torch.get_rng_state()
+    threads = torch.get_num_threads()
     e = helpers.gradient_explorer(depth=20, seed=3)
     e.depth.value = 60
     e.seed.value = 4
     assert torch.equal(torch.get_rng_state(), state)
+    assert torch.get_num_threads() == threads
 
 
 @pytest.mark.parametrize("depth, width, seed", [(1, 3, 123), (5, 3, 123), (50, 3, 123), (7, 3, 123), (3, 1, 0), (10, 64, 7)])
