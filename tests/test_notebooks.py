@@ -3,7 +3,6 @@ compared, and a changed number in a stored output caught."""
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
