@@ -25,6 +25,15 @@ SHORTCUT_CHOICES = {"plain": "without shortcuts", "shortcut": "with shortcuts", 
 DEFAULTS = {"depth": 10, "width": 3, "activation": "gelu", "shortcut": "both", "seed": 123, "input_scale": 1.0}
 
 
+# The hover text's trait: `tooltip` in ipywidgets 8, `description_tooltip` in 7 (Colab ships 7.7).
+TOOLTIP = "tooltip" if "tooltip" in widgets.IntSlider.class_trait_names() else "description_tooltip"
+
+
+def hover(text):
+    """Keyword arguments giving a control the hover text TEXT, in either ipywidgets 7 or 8."""
+    return {TOOLTIP: text}
+
+
 class ChoiceDropdown(widgets.Dropdown):
     """A Dropdown whose refusal of an unknown value names the setting and the valid choices."""
 
@@ -96,23 +105,23 @@ class GradientExplorer:
         layout = widgets.Layout(width="28em")
         self.depth = widgets.IntSlider(
             s["depth"], *LIMITS["depth"], description="Layers", continuous_update=False,
-            tooltip="depth: how many Linear + activation layers each network has", style=style, layout=layout)
+            **hover("depth: how many Linear + activation layers each network has"), style=style, layout=layout)
         self.width = widgets.IntSlider(
             s["width"], *LIMITS["width"], description="Units per layer", continuous_update=False,
-            tooltip="width: units in every hidden layer (the last layer has one)", style=style, layout=layout)
+            **hover("width: units in every hidden layer (the last layer has one)"), style=style, layout=layout)
         self.activation = ChoiceDropdown(
             options=list(ACTIVATIONS), value=s["activation"], description="Activation",
-            tooltip="activation: the function after every Linear layer", style=style, layout=layout)
+            **hover("activation: the function after every Linear layer"), style=style, layout=layout)
         self.shortcut = ChoiceButtons(
             options=[(label, key) for key, label in SHORTCUT_CHOICES.items()], value=s["shortcut"],
-            description="Networks", tooltip="shortcut: which networks to measure", style=style)
+            description="Networks", **hover("shortcut: which networks to measure"), style=style)
         self.seed = widgets.BoundedIntText(
             s["seed"], *LIMITS["seed"], description="Random seed",
-            tooltip="seed: the starting weights (123 is the book's)", style=style, layout=widgets.Layout(width="18em"))
+            **hover("seed: the starting weights (123 is the book's)"), style=style, layout=widgets.Layout(width="18em"))
         self.input_scale = widgets.FloatLogSlider(
             s["input_scale"], base=10, min=-3, max=3, step=0.25, description="Input scale",
             continuous_update=False, readout_format=".3g",
-            tooltip="input_scale: the input is this times [1, ..., -1]", style=style, layout=layout)
+            **hover("input_scale: the input is this times [1, ..., -1]"), style=style, layout=layout)
         self.activation.setting, self.shortcut.setting = "activation", "shortcut"
         self.controls = [self.depth, self.width, self.activation, self.shortcut, self.seed, self.input_scale]
         self.readout = widgets.Label()
@@ -178,8 +187,15 @@ class GradientExplorer:
         """Everything laid out: controls on top, then the figure, then the readout."""
         return widgets.VBox([*self.controls, self.image, self.readout])
 
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+    if hasattr(widgets.DOMWidget, "_repr_mimebundle_"):  # ipywidgets 8
+
+        def _repr_mimebundle_(self, **kwargs):
+            return self.widget._repr_mimebundle_(**kwargs)
+
+    else:  # ipywidgets 7 (Colab's) widgets display themselves
+
+        def _ipython_display_(self, **kwargs):
+            self.widget._ipython_display_(**kwargs)
 
 
 def gradient_explorer(**initial):

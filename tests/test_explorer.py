@@ -9,7 +9,7 @@ import torch
 from traitlets import TraitError
 
 import helpers
-from helpers.explorer import finding
+from helpers.explorer import TOOLTIP, finding
 from helpers.family import BookNetworks
 from helpers.explorer_figure import GradientFigure, decade_limits, round_up_depth
 
@@ -39,9 +39,27 @@ def test_controls_are_widgets_with_the_promised_ranges(explorer):
     assert explorer.seed.min == 0 and explorer.seed.max >= 2**31 - 1
     assert explorer.input_scale.min == -3 and explorer.input_scale.max == 3  # 10**-3 .. 10**3
     for control in explorer.controls:
-        assert control.description and control.tooltip  # a label and a hover explanation
+        assert control.description and getattr(control, TOOLTIP)  # a label and a hover explanation
     assert explorer.widget.children[-2] is explorer.image
-    assert "application/vnd.jupyter.widget-view+json" in explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in shown_bundle(explorer)
+
+
+def shown_bundle(explorer):
+    """What a notebook receives when the explorer is a cell's last value, in ipywidgets 8 (a
+    mime bundle) or 7, Colab's (the widget calls `display` itself)."""
+    if hasattr(explorer, "_repr_mimebundle_"):
+        return explorer._repr_mimebundle_()
+    import ipywidgets.widgets.widget as widget_module
+
+    shown = []
+    original = widget_module.display
+    widget_module.display = lambda data, raw=False: shown.append(data)
+    try:
+        explorer._ipython_display_()
+    finally:
+        widget_module.display = original
+    (bundle,) = shown
+    return bundle
 
 
 def test_initial_values_are_taken():
