@@ -4,26 +4,37 @@
 # make exercises  regenerate the student version of the exercises with nbgrader
 # make bench    print the benchmarks' figures (nbval cost, explorer speed)
 #
+# Python 3.11, 3.12 or 3.13: `make test PYTHON=python3.12` builds .venv with that interpreter.
+# A .venv built by another interpreter (or an unsupported one) is rebuilt, with a line saying so.
+#
 # Linux without an NVIDIA GPU: `make lab TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu`
-# installs the CPU-only torch (about 200 MB instead of several GB).
+# installs the CPU-only torch (about 200 MB instead of several GB); without it, make says so
+# before pip downloads the CUDA build.
+#
+# The exact versions installed are those of constraints.txt; pyproject.toml holds the ranges.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+PINS := constraints.txt
 TORCH_INDEX_URL ?=
 PORT ?= 8888
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: setup lab test execute exercises bench clean
 
-setup: $(STAMP)
+# First make sure .venv belongs to $(PYTHON) (tools/venv_guard.py removes it if not), then
+# build or update it in a second make, which sees the venv as it is now.
+setup:
+	@$(PYTHON) tools/venv_guard.py check $(VENV)
+	@$(MAKE) --no-print-directory $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(PINS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(if $(TORCH_INDEX_URL),$(PY) -m pip install --quiet torch==2.13.0 --index-url $(TORCH_INDEX_URL))
-	$(PY) -m pip install --quiet -e '.[test,classroom]'
+	$(if $(TORCH_INDEX_URL),$(PY) -m pip install --quiet -c $(PINS) torch --index-url $(TORCH_INDEX_URL),@$(PY) tools/venv_guard.py torch-note $(PINS))
+	$(PY) -m pip install --quiet -c $(PINS) -e '.[lab,test,classroom]'
 	$(PY) -c "import matplotlib.pyplot"  # build matplotlib's font cache once, not inside a notebook
 	touch $(STAMP)
 
@@ -54,4 +65,4 @@ bench: setup
 	$(PY) benchmarks/sweep_speed.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,147 @@
+"""`make setup` keeps .venv only when the interpreter it is asked to use built it, and says so in
+one line when it rebuilds; before pip pulls PyTorch's CUDA build it says how to get the CPU one."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tools import venv_guard
+
+ROOT = Path(__file__).resolve().parent.parent
+THIS = tuple(sys.version_info[:3])
+BASE = venv_guard.base_executable()
+
+
+def fake_venv(folder, version, executable=None, python=True):
+    """A .venv as `python -m venv` leaves it, as far as the guard reads it."""
+    venv = folder / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    lines = [f"home = {os.path.dirname(executable or BASE)}", f"version = {version}"]
+    if executable:
+        lines.append(f"executable = {executable}")
+    (venv / "pyvenv.cfg").write_text("\n".join(lines) + "\n")
+    if python:
+        (venv / "bin" / "python").symlink_to(executable or BASE)
+    (venv / "installed-by-someone").write_text("")
+    return venv
+
+
+def test_a_venv_of_this_interpreter_is_kept(tmp_path):
+    venv = tmp_path / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
+    # sys.executable is the test venv's python; the guard sees through it to the base interpreter
+    assert venv_guard.why_rebuild(str(venv), THIS, BASE) is None
+    assert venv_guard.check(str(venv)) == 0
+    assert venv.is_dir()
+
+
+@pytest.mark.parametrize(
+    ("version", "executable", "reason"),
+    [
+        ("3.10.13", None, "it was built by Python 3.10.13, which is not supported"),
+        ("3.10.13.final.0", None, "it was built by Python 3.10.13, which is not supported"),
+        ("3.9.18", "/usr/bin/python3.9", "it was built by Python 3.9.18, which is not supported"),
+        ("3.11.0", None, "it was built by Python 3.11.0, not {this}"),
+        ("3.13.0", None, "it was built by Python 3.13.0, not {this}"),
+        ("{this}", "/no/such/python3", "it was built by /no/such/python3, not {base}"),
+    ],
+)
+def test_a_venv_of_another_interpreter_is_rebuilt_saying_why(tmp_path, capsys, version, executable, reason):
+    this = "%d.%d.%d" % THIS
+    if version == "3.11.0" and this == "3.11.0" or version == "3.13.0" and this == "3.13.0":
+        version = "3.12.0"
+        reason = reason.replace("3.11.0", "3.12.0").replace("3.13.0", "3.12.0")
+    venv = fake_venv(tmp_path, version.format(this=this), executable, python=executable is None)
+    assert venv_guard.check(str(venv)) == 0
+    assert not venv.exists()
+    expected = f"Rebuilding {venv}: {reason.format(this=this, base=BASE)}.\n"
+    assert capsys.readouterr().out == expected
+
+
+def test_a_venv_without_pyvenv_cfg_or_python_is_rebuilt(tmp_path, capsys):
+    venv = tmp_path / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    assert venv_guard.check(str(venv)) == 0
+    assert not venv.exists()
+    assert capsys.readouterr().out == f"Rebuilding {venv}: it has no readable pyvenv.cfg.\n"
+    venv = fake_venv(tmp_path, "%d.%d.%d" % THIS, python=False)
+    venv_guard.check(str(venv))
+    assert not venv.exists()
+    assert "its python is missing" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("version_info", [(3, 10, 13), (3, 14, 0), (2, 7, 18)])
+def test_an_unsupported_interpreter_is_refused_naming_the_supported_ones(tmp_path, capsys, version_info):
+    venv = fake_venv(tmp_path, "%d.%d.%d" % THIS)
+    assert venv_guard.check(str(venv), version_info, "/usr/bin/pythonX") == 2
+    assert venv.exists(), "a refused interpreter must not remove the working venv"
+    err = capsys.readouterr().err
+    assert err.startswith("error: Python %d.%d (/usr/bin/pythonX) is not supported; use 3.11, 3.12, 3.13" % version_info[:2])
+
+
+def make_setup(folder, python):
+    """`make setup PYTHON=...` in a copy of the Makefile whose install step is already done, so
+    only the guard runs (the stamp is newer than pyproject.toml and constraints.txt)."""
+    for name in ("Makefile", "pyproject.toml", "constraints.txt"):
+        shutil.copy(ROOT / name, folder / name)
+    shutil.copytree(ROOT / "tools", folder / "tools", ignore=shutil.ignore_patterns("__pycache__"))
+    stamp = folder / "done-stamp"
+    stamp.write_text("")
+    return subprocess.run(
+        ["make", "--no-print-directory", "setup", f"PYTHON={python}", f"STAMP={stamp}"],
+        cwd=folder, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_make_setup_replaces_a_venv_made_by_python_3_10(tmp_path):
+    venv = fake_venv(tmp_path, "3.10.13")
+    done = make_setup(tmp_path, BASE)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == f"Rebuilding .venv: it was built by Python 3.10.13, which is not supported."
+    assert not (venv / "installed-by-someone").exists()
+
+
+def test_make_setup_keeps_its_own_venv_and_says_nothing(tmp_path):
+    subprocess.run([BASE, "-m", "venv", "--without-pip", tmp_path / ".venv"], check=True)
+    (tmp_path / ".venv" / "mine").write_text("")
+    done = make_setup(tmp_path, BASE)
+    assert done.returncode == 0, done.stderr
+    assert "Rebuilding" not in done.stdout
+    assert (tmp_path / ".venv" / "mine").exists()
+
+
+@pytest.mark.parametrize(
+    ("installs", "cuda"),
+    [
+        (["torch", "nvidia-cublas", "triton"], True),
+        (["torch", "nvidia_cudnn_cu13"], True),
+        (["torch", "sympy", "networkx"], False),
+        ([], False),
+    ],
+)
+def test_the_cuda_build_is_recognised_in_pips_report(installs, cuda):
+    report = {"install": [{"metadata": {"name": name, "version": "1"}} for name in installs]}
+    assert venv_guard.would_pull_cuda(report) is cuda
+
+
+def test_the_torch_note_is_one_line_naming_the_cpu_index(monkeypatch, capsys):
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "torch" else real_find_spec(name))
+    monkeypatch.setattr(venv_guard, "torch_install_report", lambda pins: {"install": [{"metadata": {"name": "nvidia-cublas"}}]})
+    venv_guard.torch_note("constraints.txt")
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu" in out
+    monkeypatch.setattr(venv_guard, "torch_install_report", lambda pins: {"install": [{"metadata": {"name": "torch"}}]})
+    venv_guard.torch_note("constraints.txt")
+    assert capsys.readouterr().out == ""
+
+
+def test_no_torch_note_where_torch_is_installed(capsys):
+    venv_guard.torch_note("constraints.txt")  # this environment has torch: pip is not even asked
+    assert capsys.readouterr().out == ""
