@@ -1,0 +1,140 @@
+"""Running a learner's code so that, whatever it does, a check still answers.
+
+`run_learner(action)` calls `action()` and returns `(result, None)`, or `(None, what went wrong)`
+when it raised anything at all (`sys.exit()` included), ran past its time limit, or both. Around
+the call, torch's global settings (default dtype, grad mode, threads, random state, anomaly
+detection, deterministic algorithms) are saved and put back, so a learner's change to them stays
+with the learner's own code. `watch_helpers_calls` notes when the learner's code calls the
+helpers' own implementation (which an exercise asks them to write themselves).
+"""
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+import traceback
+
+import torch
+
+HELPERS_DIR = os.path.dirname(os.path.abspath(__file__))
+LIBRARY_DIRS = tuple(
+    {HELPERS_DIR, sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(os.path.abspath(torch.__file__)))}
+)
+# What the exercises ask learners to write themselves: a learner's code calling these directly
+# is borrowing the helpers' implementation (file -> function names, None for all of them).
+IMPLEMENTATIONS = {"gradients.py": None, "sweeps.py": None, "family.py": None, "chain.py": None,
+                   "diagnostics.py": None, "training.py": None, "network.py": {"forward"}}
+
+
+def is_implementation(code):
+    if not code.co_filename.startswith(HELPERS_DIR):
+        return False
+    names = IMPLEMENTATIONS.get(os.path.basename(code.co_filename), set())
+    return names is None or code.co_name in names
+
+
+class TookTooLong(BaseException):
+    """Raised inside a learner's code when its time is up (a BaseException, so that a bare
+    `except Exception` in the learner's code does not swallow it)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Interrupt the code inside after `seconds` (repeatedly, every half second after that, in
+    case the code catches the first interruption). Only where signals work: the main thread on a
+    system with SIGALRM; elsewhere there is no limit."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise TookTooLong(seconds)
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def kept_global_state():
+    """Put torch's global settings back as they were, whatever the code inside changed."""
+    dtype, grad, threads = torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_num_threads()
+    rng, anomaly = torch.random.get_rng_state(), torch.is_anomaly_enabled()
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(dtype)
+        torch.set_grad_enabled(grad)
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+        torch.random.set_rng_state(rng)
+        torch.autograd.set_detect_anomaly(anomaly)
+        torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
+
+
+def is_learner_code(filename):
+    """Code a learner wrote: not the helpers, not torch, not the standard library or any
+    installed package."""
+    return not filename.startswith(LIBRARY_DIRS) and not filename.startswith("<frozen")
+
+
+def describe_exception(error):
+    """`ValueError: message (line 12: x = x + y)`, naming the learner's line, not ours."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if is_learner_code(frame.filename)]
+    where = f" (line {frames[-1].lineno}: {frames[-1].line.strip()})" if frames and frames[-1].line else ""
+    message = f": {error}" if str(error) else ""
+    return f"{type(error).__name__}{message}{where}"
+
+
+def run_learner(action, seconds=5.0):
+    """(result, None) if `action()` returns within `seconds`, else (None, what went wrong)."""
+    try:
+        with kept_global_state(), time_limit(seconds):
+            return action(), None
+    except TookTooLong:
+        return None, f"TookTooLong: your code did not finish within {seconds:g} s (an endless loop?)"
+    except KeyboardInterrupt:
+        raise  # the learner (or the grader's time limit) stopped the cell: let it stop
+    except SystemExit as error:
+        return None, f"SystemExit: your code called sys.exit({'' if error.code is None else repr(error.code)})"
+    except BaseException as error:  # a learner's code can raise anything; report it, never crash
+        return None, describe_exception(error)
+
+
+def borrowed_code(obj):
+    """The helpers' function or method behind `obj` (a function, a partial, a class whose forward
+    comes from the helpers), as 'module.name', or None if the learner wrote it."""
+    while hasattr(obj, "func"):  # functools.partial
+        obj = obj.func
+    if isinstance(obj, type):
+        obj = getattr(obj, "forward", None)
+    code = getattr(obj, "__code__", None)
+    if code is not None and is_implementation(code):
+        return f"helpers.{os.path.basename(code.co_filename)[:-3]}.{code.co_name}"
+    return None
+
+
+@contextlib.contextmanager
+def watch_helpers_calls(found):
+    """Add to the set `found` every helpers function ('module.name') that the learner's own code
+    calls directly while the code inside runs."""
+
+    def profile(frame, event, arg):
+        if event == "call" and is_implementation(frame.f_code):
+            caller = frame.f_back
+            if caller is not None and is_learner_code(caller.f_code.co_filename):
+                found.add(f"helpers.{os.path.basename(frame.f_code.co_filename)[:-3]}.{frame.f_code.co_name}")
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        yield found
+    finally:
+        sys.setprofile(previous)
