@@ -2,7 +2,9 @@
 # make test     set up .venv (if needed), run the unit tests and nbval on every notebook
 # make execute  re-run every notebook top to bottom in a fresh kernel and store the outputs
 # make exercises  regenerate the student version of the exercises with nbgrader
-# make bench    print the benchmarks' figures (nbval cost, explorer speed)
+# make bench    print the benchmarks' figures (nbval cost, explorer speed, autograde time)
+# make explorer serve the gradient explorer alone (controls and figure, no code) with Voila,
+#               for a projector: open the address it prints
 #
 # Python 3.11, 3.12 or 3.13: `make test PYTHON=python3.12` builds .venv with that interpreter.
 # A .venv built by another interpreter (or an unsupported one) is rebuilt, with a line saying so.
@@ -20,9 +22,10 @@ STAMP := $(VENV)/.installed-stamp
 PINS := constraints.txt
 TORCH_INDEX_URL ?=
 PORT ?= 8888
+EXPLORER_PORT ?= 8866
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab test execute exercises bench clean
+.PHONY: setup lab explorer test execute exercises bench clean
 
 # First make sure .venv belongs to $(PYTHON) (tools/venv_guard.py removes it if not), then
 # build or update it in a second make, which sees the venv as it is now.
@@ -40,6 +43,9 @@ $(STAMP): pyproject.toml $(PINS)
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(PORT) $(ALLOW_ROOT)
+
+explorer: setup
+	$(VENV)/bin/voila apps/explorer.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(EXPLORER_PORT)
 
 test: setup
 	$(PY) -m pytest --nbval tests notebooks
@@ -63,6 +69,7 @@ bench: setup
 	$(PY) benchmarks/nbval_cost.py
 	$(PY) benchmarks/explorer_speed.py
 	$(PY) benchmarks/sweep_speed.py
+	$(PY) benchmarks/autograde_time.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

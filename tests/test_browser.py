@@ -196,3 +196,88 @@ def test_the_explorer_answers_its_controls_in_jupyterlab(page, lab, capsys):
     assert "of the last layer's gradient" in readout_text
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
     assert errors.count() == 0, errors.first.inner_text()
+
+
+def make_recipe(target):
+    """The command `make TARGET` runs (its one recipe line), as a list of words."""
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}:"))
+    return lines[start + 1].strip().split()
+
+
+@pytest.fixture(scope="module")
+def explorer_app(tmp_path_factory):
+    """`make explorer`'s own command (Voila on apps/explorer.ipynb) on a free port, with this
+    environment's voila and its own Jupyter folders."""
+    home = tmp_path_factory.mktemp("voila")
+    port = free_port()
+    command = [
+        word.replace("$(VENV)/bin/", f"{Path(sys.executable).parent}/").replace("$(EXPLORER_PORT)", str(port))
+        for word in make_recipe("explorer")
+    ]
+    assert command[0].endswith("/voila") and "apps/explorer.ipynb" in command and f"--port={port}" in command
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython")}
+    log = open(home / "voila.log", "w")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.3)
+    if server.poll() is not None or time.monotonic() >= deadline:
+        server.kill()
+        pytest.fail(f"Voila did not start; log: {(home / 'voila.log').read_text()}")
+    yield {"url": f"http://127.0.0.1:{port}/", "home": home}
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture
+def app_page(explorer_app, request):
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(explorer_app["home"] / "chromium-profile"), executable_path=CHROMIUM, headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
+        )
+        page = context.pages[0] if context.pages else context.new_page()
+        page.set_default_timeout(60_000)
+        yield page
+        call = getattr(request.node, "rep_call", None)
+        if call is None or call.failed:
+            SCREENSHOTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+        context.close()
+
+
+def test_the_explorer_app_starts_at_the_book_network_and_answers_the_keyboard(app_page, explorer_app, capsys):
+    page = app_page
+    page.goto(explorer_app["url"])
+    image = page.locator(".widget-image").first
+    image.wait_for(state="visible", timeout=120_000)
+    page.wait_for_function("() => { const img = document.querySelector('.widget-image'); return img && img.src; }")
+    assert "import helpers" not in page.content(), "the app shows code"
+
+    def control(label):
+        return page.locator(".widget-inline-hbox", has=page.locator("label", has_text=label)).first
+
+    depth = control("Layers")
+    assert depth.locator(".widget-readout").inner_text() == "5"
+    assert control("Units per layer").locator(".widget-readout").inner_text() == "3"
+    assert control("Random seed").locator("input").input_value() == "123"
+
+    source = image_source(page)
+    with capsys.disabled():
+        print()
+        handle = depth.locator(".noUi-handle")
+        handle.click()
+        handle.press("ArrowRight")
+        wait_for_new_image(page, source, "Voila app, depth slider ArrowRight")
+    assert depth.locator(".widget-readout").inner_text() == "6"
+    assert "of the last layer's gradient" in page.locator(".widget-label", has_text="The first layer gets").first.inner_text()

@@ -220,15 +220,21 @@ def test_the_supported_pythons_are_the_same_everywhere():
     assert re.search(r"^VERSIONS=\"3\.11 3\.12 3\.13\"$", ci, re.MULTILINE), "CI must run every supported Python"
 
 
-def test_readme_binder_badge_opens_notebook_01_in_jupyterlab():
+def test_readme_binder_links_open_notebook_01_in_jupyterlab_and_the_explorer_app_in_voila():
     readme = (ROOT / "README.md").read_text()
     links = re.findall(r"https://mybinder\.org/v2/gh/[^)\s]+", readme)
     assert links, "README has no Binder link"
     for link in links:
-        path = re.search(r"urlpath=lab/tree/([^&)\s]+)", link)
-        assert path, f"Binder link does not open JupyterLab: {link}"
+        path = re.search(r"urlpath=(?:lab/tree|voila/render)/([^&)\s]+)", link)
+        assert path, f"Binder link opens neither JupyterLab nor Voila: {link}"
         assert (ROOT / path.group(1)).is_file(), f"Binder link opens a missing file: {path.group(1)}"
-    assert "01_vanishing_gradients.ipynb" in links[0]
+    assert "lab/tree/notebooks/01_vanishing_gradients.ipynb" in links[0]
+    assert any("voila/render/apps/explorer.ipynb" in link for link in links)
+
+
+def test_binder_installs_voila_at_the_pinned_version():
+    post_build = (ROOT / "binder/postBuild").read_text()
+    assert f"pip install voila=={pins()['voila']}" in post_build
 
 
 def test_readme_has_an_open_in_colab_link_per_notebook_from_the_same_repository():
