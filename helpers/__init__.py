@@ -8,6 +8,7 @@ the chain rule layer by layer, and the figures the notebooks show.
 """
 
 from helpers.chain import backward_factors, layer_jacobians
+from helpers.claims import ClaimFailed, claim, rounded
 from helpers.figures import (
     activation_curves,
     first_to_last,
@@ -33,6 +34,9 @@ from helpers.network import (
 )
 
 __all__ = [
+    "ClaimFailed",
+    "claim",
+    "rounded",
     "ACTIVATIONS",
     "DIGITS",
     "ExampleDeepNeuralNetwork",

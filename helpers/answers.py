@@ -157,7 +157,3 @@ def as_sizes(value):
         sizes.append(number)
     return sizes, None
 
-
-def significant(value, digits):
-    """VALUE rounded to DIGITS significant digits."""
-    return float(f"{value:.{digits}g}")

@@ -18,7 +18,8 @@ import math
 
 import torch
 
-from helpers.answers import Verdict, as_name, as_number, as_sizes, as_whole_number, portable, shown, significant
+from helpers.answers import Verdict, as_name, as_number, as_sizes, as_whole_number, portable, shown
+from helpers.claims import rounded
 from helpers.gradients import gradient_means
 from helpers.network import ExampleDeepNeuralNetwork, sample_input
 from helpers.sandbox import borrowed_code, run_learner, watch_helpers_calls
@@ -349,12 +350,12 @@ def judge_vanishing_depth(depth, shortcut_ratio):
     actual = depth_sweep([at], "sigmoid", use_shortcut=True)[0]["ratio"]
     plain = depth_sweep([at], "sigmoid")[0]["ratio"]
     number, problem = as_number(shortcut_ratio)
-    if problem is None and not (significant(number, 2) == significant(actual, 2) or math.isclose(number, actual, rel_tol=1e-3)):
+    if problem is None and not (rounded(number, 2) == rounded(actual, 2) or math.isclose(number, actual, rel_tol=1e-3)):
         if math.isclose(number, plain, rel_tol=1e-2):
             problem = "that is the plain network's ratio: measure the same depth with use_shortcut=True"
         elif number > 0 and math.isclose(1 / number, actual, rel_tol=1e-2):
             problem = "upside down: the ratio is the first layer's mean gradient divided by the last layer's"
-        elif number > 0 and significant(actual, 1) == significant(number, 1):
+        elif number > 0 and rounded(actual, 1) == rounded(number, 1):
             problem = f"{number:g} is too coarse: give at least 2 significant digits, as the notebook prints it"
         else:
             problem = f"measure the same depth ({at}) with use_shortcut=True; you gave {number:g}"

@@ -8,6 +8,7 @@ with CI=true, where a missing browser fails the run. On failure, screenshots are
 browser-screenshots/ at the repository root.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -104,12 +105,13 @@ def lab(tmp_path_factory):
     log.close()
 
 
-@pytest.fixture
-def page(lab, request):
+@contextlib.contextmanager
+def chromium_page(home, request, viewport):
+    """A headless Chromium page with its own profile under HOME; a screenshot lands in
+    browser-screenshots/ when the test using it fails."""
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(lab["home"] / "chromium-profile"), executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000},
+            str(home / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, viewport=viewport,
         )
         page = context.pages[0] if context.pages else context.new_page()
         page.set_default_timeout(60_000)
@@ -121,6 +123,12 @@ def page(lab, request):
             page.screenshot(path=str(shot), full_page=True)
             print(f"screenshot saved: {shot}")
         context.close()
+
+
+@pytest.fixture
+def page(lab, request):
+    with chromium_page(lab["home"], request, {"width": 1400, "height": 1000}) as page:
+        yield page
 
 
 def image_source(page):
@@ -241,19 +249,8 @@ def explorer_app(tmp_path_factory):
 
 @pytest.fixture
 def app_page(explorer_app, request):
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(explorer_app["home"] / "chromium-profile"), executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
-        )
-        page = context.pages[0] if context.pages else context.new_page()
-        page.set_default_timeout(60_000)
+    with chromium_page(explorer_app["home"], request, {"width": 1280, "height": 900}) as page:
         yield page
-        call = getattr(request.node, "rep_call", None)
-        if call is None or call.failed:
-            SCREENSHOTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
-        context.close()
 
 
 def test_the_explorer_app_starts_at_the_book_network_and_answers_the_keyboard(app_page, explorer_app, capsys):

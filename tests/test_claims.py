@@ -1,0 +1,79 @@
+"""`helpers.claim`: a sentence checked against the numbers beside it, and a changed number
+failing a notebook's claim check."""
+
+import json
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+import torch
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+import helpers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_claim_that_holds_says_so(capsys):
+    helpers.claim("two is more than one", 2 > 1)
+    helpers.claim("a tensor comparison", torch.tensor(3.0) > 2)
+    helpers.claim("a numpy comparison", np.float64(3.0) > 2)
+    assert capsys.readouterr().out.splitlines() == [
+        "claim holds: two is more than one", "claim holds: a tensor comparison", "claim holds: a numpy comparison"]
+
+
+def test_a_claim_that_fails_quotes_the_sentence():
+    with pytest.raises(helpers.ClaimFailed, match="the notebook says 'one is more than two', but the numbers"):
+        helpers.claim("one is more than two", 1 > 2)
+
+
+@pytest.mark.parametrize("holds", [1, None, "yes", torch.ones(2) > 0])
+def test_a_claim_needs_a_comparison(holds):
+    with pytest.raises(TypeError, match="holds must be True or False"):
+        helpers.claim("something", holds)
+
+
+def test_rounded_gives_significant_digits():
+    assert helpers.rounded(0.00020174, 2) == 0.0002
+    assert helpers.rounded(0.22186803, 4) == 0.2219
+    assert helpers.rounded(torch.tensor(1326.8), 3) == 1330.0
+    with pytest.raises(ValueError, match="digits must be a positive integer, got 0"):
+        helpers.rounded(1.0, 0)
+
+
+def test_a_changed_number_fails_a_claim_check_in_notebook_01(tmp_path):
+    """Make the helpers' gradient measurement return three times too much for the first layer:
+    notebook 01's stated ratio no longer holds, and its claim check raises."""
+    notebook = nbformat.read(ROOT / "notebooks" / "01_vanishing_gradients.ipynb", as_version=4)
+    patch = nbformat.v4.new_code_cell(
+        "import helpers.gradients as _g\n"
+        "_original = _g.gradient_means\n"
+        "def _tripled_first(model, x, target=None):\n"
+        "    means = _original(model, x, target)\n"
+        "    first = next(iter(means))\n"
+        "    return {**means, first: 3 * means[first]}\n"
+        "_g.gradient_means = _tripled_first\n"
+        "import helpers\n"
+        "helpers.gradient_means = _tripled_first\n"
+    )
+    first_import = next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and "import helpers" in c.source)
+    notebook.cells.insert(first_import + 1, patch)
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    with pytest.raises(CellExecutionError) as failure:
+        client.execute()
+    assert "ClaimFailed" in str(failure.value)
+
+
+def test_exercise_6_says_truly_how_far_the_two_gelus_agree():
+    """The exercises' cell 'cell-24' says the series' numbers for the network with shortcuts and
+    the book's agree to about three significant digits, not in the fourth."""
+    notebook = json.loads((ROOT / "notebooks/exercises/source/shortcuts/exercises.ipynb").read_text())
+    (cell,) = [c for c in notebook["cells"] if c.get("id") == "cell-24"]
+    assert "agree to about three significant digits, not in the fourth" in "".join(cell["source"]).replace("\n", " ")
+    exact = helpers.book_gradients(True, activation="gelu")
+    tanh = helpers.book_gradients(True, activation="gelu_tanh")
+    three = [helpers.rounded(a, 3) == helpers.rounded(b, 3) for a, b in zip(exact.values(), tanh.values())]
+    four = [helpers.rounded(a, 4) == helpers.rounded(b, 4) for a, b in zip(exact.values(), tanh.values())]
+    assert sum(three) >= 3 and not any(four), (three, four)
