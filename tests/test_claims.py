@@ -77,3 +77,14 @@ def test_exercise_6_says_truly_how_far_the_two_gelus_agree():
     three = [helpers.rounded(a, 3) == helpers.rounded(b, 3) for a, b in zip(exact.values(), tanh.values())]
     four = [helpers.rounded(a, 4) == helpers.rounded(b, 4) for a, b in zip(exact.values(), tanh.values())]
     assert sum(three) >= 3 and not any(four), (three, four)
+
+
+def test_exercise_3_says_truly_that_relus_ratio_can_be_nan():
+    """The exercises' cell 'cell-10' warns that with ReLU the measured ratio can be nan (no layer
+    gets any gradient, 0/0); at the depth it suggests, 20, it is, and the others are numbers."""
+    notebook = json.loads((ROOT / "notebooks/exercises/source/shortcuts/exercises.ipynb").read_text())
+    (cell,) = [c for c in notebook["cells"] if c.get("id") == "cell-10"]
+    text = "".join(cell["source"])
+    assert "helpers.depth_sweep([20], activation=...)" in text and "With ReLU the ratio can be `nan`" in text
+    ratios = {name: helpers.depth_sweep([20], activation=name)[0]["ratio"] for name in ["gelu", "relu", "sigmoid", "tanh"]}
+    assert np.isnan(ratios.pop("relu")) and all(r > 0 for r in ratios.values())
