@@ -102,3 +102,7 @@ __all__ += [
     "plot_weight_gradients",
     "train",
 ]
+
+from helpers.diagram import plot_shortcut_diagram  # noqa: E402
+
+__all__ += ["plot_shortcut_diagram"]
