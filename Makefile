@@ -54,8 +54,11 @@ NBCONVERT := $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False \
 	--ExecutePreprocessor.store_widget_state=False
 
+# Outputs are then normalized (tools/normalize_outputs.py): no widget ids, progress-bar timings
+# or split streams, so a second `make execute` leaves the notebooks as they were.
 execute: setup
 	$(NBCONVERT) notebooks/*.ipynb notebooks/exercises/source/*/*.ipynb
+	$(PY) tools/normalize_outputs.py notebooks/*.ipynb notebooks/exercises/source/*/*.ipynb
 	$(MAKE) exercises
 
 # The student version of the exercises: nbgrader generates it from the source (solutions out),
@@ -64,6 +67,7 @@ exercises: setup
 	cd notebooks/exercises && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(CURDIR)/$(VENV)/bin/nbgrader \
 	    generate_assignment shortcuts --force
 	$(NBCONVERT) --allow-errors notebooks/exercises/release/*/*.ipynb
+	$(PY) tools/normalize_outputs.py notebooks/exercises/release/*/*.ipynb
 
 bench: setup
 	$(PY) benchmarks/nbval_cost.py
