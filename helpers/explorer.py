@@ -13,7 +13,7 @@ import math
 import ipywidgets as widgets
 import torch
 from IPython.display import Image as IPythonImage
-from traitlets import TraitError, validate
+from traitlets import Any, TraitError, validate
 
 from helpers.explorer_figure import GradientFigure
 from helpers.family import BookNetworks
@@ -34,43 +34,79 @@ def hover(text):
     return {TOOLTIP: text}
 
 
-class ChoiceDropdown(widgets.Dropdown):
-    """A Dropdown whose refusal of an unknown value names the setting and the valid choices."""
+class SettingError(ValueError, TraitError):
+    """A refused setting. The constructor, `set()` and a control's `.value` all raise it, with the
+    same message, before anything changes, so the explorer keeps working afterwards."""
+
+
+def check_setting(name, value):
+    """VALUE if it is a valid value of the setting NAME; otherwise a SettingError naming both."""
+    if name in ("depth", "width", "seed"):
+        low, high = LIMITS[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise SettingError(f"{name} must be an integer from {low} to {high}, got {value!r}")
+    elif name == "input_scale":
+        low, high = LIMITS[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise SettingError(f"input_scale must be a number from {low:g} to {high:g}, got {value!r}")
+    elif name in ("activation", "shortcut"):
+        choices = ACTIVATIONS if name == "activation" else SHORTCUT_CHOICES
+        if not isinstance(value, str) or value not in choices:
+            raise SettingError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    else:
+        raise TypeError(f"unknown setting {name!r}; valid: {sorted(DEFAULTS)}")
+    return value
+
+
+class Checked:
+    """Mixed into a control: a new value is refused by `check_setting(self.setting, value)`
+    before it changes. The control's `value` trait is redefined as `Any` without None, so that
+    nothing is cast or let through first (an IntSlider would turn 3.5 into 3, and traitlets lets
+    None pass every check)."""
+
+    setting = None
 
     @validate("value")
     def _validate_value(self, proposal):
-        if proposal.value not in self._options_values:
-            valid = ", ".join(repr(v) for v in self._options_values)
-            name = getattr(self, "setting", "value")
-            raise TraitError(f"{name} must be one of {valid}, got {proposal.value!r}")
-        return proposal.value
+        if self.setting is None:  # still being built, from values check_initial accepted
+            return proposal.value
+        return check_setting(self.setting, proposal.value)
 
 
-class ChoiceButtons(widgets.ToggleButtons):
-    """ToggleButtons with the same clear refusal as `ChoiceDropdown`."""
+class Value(Any):
+    """A value trait that casts nothing and does not let None through unchecked."""
 
-    _validate_value = ChoiceDropdown._validate_value
+    allow_none = False
+
+
+class CheckedIntSlider(Checked, widgets.IntSlider):
+    value = Value(0).tag(sync=True)
+
+
+class CheckedLogSlider(Checked, widgets.FloatLogSlider):
+    value = Value(1.0).tag(sync=True)
+
+
+class CheckedIntText(Checked, widgets.BoundedIntText):
+    value = Value(0).tag(sync=True)
+
+
+class CheckedDropdown(Checked, widgets.Dropdown):
+    value = Value("")
+
+
+class CheckedButtons(Checked, widgets.ToggleButtons):
+    value = Value("")
 
 
 def check_initial(initial):
-    """Merge `initial` into the defaults, refusing unknown names and out-of-range values."""
+    """Merge `initial` into the defaults, refusing unknown names and bad values."""
     unknown = sorted(set(initial) - set(DEFAULTS))
     if unknown:
         raise TypeError(f"gradient_explorer() got unknown settings {unknown}; valid: {sorted(DEFAULTS)}")
     settings = {**DEFAULTS, **initial}
-    for name in ("depth", "width", "seed"):
-        low, high = LIMITS[name]
-        value = settings[name]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
-    low, high = LIMITS["input_scale"]
-    scale = settings["input_scale"]
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not low <= scale <= high:
-        raise ValueError(f"input_scale must be a number from {low:g} to {high:g}, got {scale!r}")
-    if settings["activation"] not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(map(repr, ACTIVATIONS))}, got {settings['activation']!r}")
-    if settings["shortcut"] not in SHORTCUT_CHOICES:
-        raise ValueError(f"shortcut must be one of {', '.join(map(repr, SHORTCUT_CHOICES))}, got {settings['shortcut']!r}")
+    for name, value in settings.items():
+        check_setting(name, value)
     return settings
 
 
@@ -103,27 +139,28 @@ class GradientExplorer:
         s = check_initial(initial)
         style = {"description_width": "9em"}
         layout = widgets.Layout(width="28em")
-        self.depth = widgets.IntSlider(
+        self.depth = CheckedIntSlider(
             s["depth"], *LIMITS["depth"], description="Layers", continuous_update=False,
             **hover("depth: how many Linear + activation layers each network has"), style=style, layout=layout)
-        self.width = widgets.IntSlider(
+        self.width = CheckedIntSlider(
             s["width"], *LIMITS["width"], description="Units per layer", continuous_update=False,
             **hover("width: units in every hidden layer (the last layer has one)"), style=style, layout=layout)
-        self.activation = ChoiceDropdown(
+        self.activation = CheckedDropdown(
             options=list(ACTIVATIONS), value=s["activation"], description="Activation",
             **hover("activation: the function after every Linear layer"), style=style, layout=layout)
-        self.shortcut = ChoiceButtons(
+        self.shortcut = CheckedButtons(
             options=[(label, key) for key, label in SHORTCUT_CHOICES.items()], value=s["shortcut"],
             description="Networks", **hover("shortcut: which networks to measure"), style=style)
-        self.seed = widgets.BoundedIntText(
+        self.seed = CheckedIntText(
             s["seed"], *LIMITS["seed"], description="Random seed",
             **hover("seed: the starting weights (123 is the book's)"), style=style, layout=widgets.Layout(width="18em"))
-        self.input_scale = widgets.FloatLogSlider(
+        self.input_scale = CheckedLogSlider(
             s["input_scale"], base=10, min=-3, max=3, step=0.25, description="Input scale",
             continuous_update=False, readout_format=".3g",
             **hover("input_scale: the input is this times [1, ..., -1]"), style=style, layout=layout)
-        self.activation.setting, self.shortcut.setting = "activation", "shortcut"
         self.controls = [self.depth, self.width, self.activation, self.shortcut, self.seed, self.input_scale]
+        for name, control in zip(["depth", "width", "activation", "shortcut", "seed", "input_scale"], self.controls):
+            control.setting = name
         self.readout = widgets.Label()
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="700px"))
         self.plot = GradientFigure()

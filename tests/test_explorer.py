@@ -163,14 +163,32 @@ def test_extremes_of_every_control_never_raise():
     e.seed.value = 0
 
 
-def test_out_of_range_numbers_are_clamped_to_the_bounds():
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("depth", 500, "depth must be an integer from 1 to 200, got 500"),
+        ("depth", 3.5, "depth must be an integer from 1 to 200, got 3.5"),
+        ("depth", True, "depth must be an integer from 1 to 200, got True"),
+        ("width", 0, "width must be an integer from 1 to 64, got 0"),
+        ("seed", -1, "seed must be an integer from 0 to 2147483647, got -1"),
+        ("input_scale", 1e9, "input_scale must be a number from 0.001 to 1000, got 1000000000.0"),
+        ("input_scale", float("nan"), "input_scale must be a number from 0.001 to 1000, got nan"),
+        ("activation", None, "activation must be one of 'gelu', 'gelu_tanh', 'relu', 'sigmoid', 'tanh', got None"),
+        ("shortcut", None, "shortcut must be one of 'plain', 'shortcut', 'both', got None"),
+    ],
+)
+def test_a_bad_value_is_refused_the_same_way_on_every_path_and_the_explorer_keeps_working(name, value, message):
     e = helpers.gradient_explorer(depth=5)
-    e.depth.value = 500
-    assert e.depth.value == 200 and len(e.data["plain"]) == 200
-    e.width.value = 0
-    assert e.width.value == 1 and e.data["plain"] == reference(200, 1, "gelu", "plain", 123, 1.0)
-    e.input_scale.value = 1e9
-    assert e.input_scale.value == 1000.0
+    before = (e.settings(), e.data, e.readout.value)
+    for path in (lambda: setattr(getattr(e, name), "value", value), lambda: e.set(**{name: value}),
+                 lambda: helpers.gradient_explorer(**{name: value})):
+        with pytest.raises(ValueError) as refused:
+            path()
+        assert str(refused.value) == message
+        assert isinstance(refused.value, TraitError)  # what ipywidgets expects of a refused value
+    assert (e.settings(), e.data, e.readout.value) == before
+    e.depth.value = 6  # still answers
+    assert len(e.data["plain"]) == 6 and e.data["plain"] == reference(6, 3, "gelu", "plain", 123, 1.0)
 
 
 def test_unknown_choices_are_refused_and_nothing_changes():
