@@ -19,6 +19,18 @@ from torch import nn
 
 from helpers.figures import COLORS
 
+# Line styles for figures with more lines than COLORS has colours: the first len(COLORS) lines
+# are solid, the next ones dashed, and so on, so no two lines share both colour and style.
+LAYER_LINESTYLES = ["-", "--", ":", "-."]
+
+
+def layer_line_style(i):
+    """Colour and line style of line `i` (0, 1, ...): each colour in turn, then the next line
+    style; no two of the first len(COLORS) * len(LAYER_LINESTYLES) lines (28) share both."""
+    if isinstance(i, bool) or not isinstance(i, int) or i < 0:
+        raise ValueError(f"i must be a line number (an integer of at least 0), got {i!r}")
+    return {"color": COLORS[i % len(COLORS)], "linestyle": LAYER_LINESTYLES[(i // len(COLORS)) % len(LAYER_LINESTYLES)]}
+
 ACTIVATION_TYPES = (nn.GELU, nn.ReLU, nn.LeakyReLU, nn.ELU, nn.SiLU, nn.Sigmoid, nn.Tanh, nn.Softplus, nn.Mish)
 # A unit counts as saturated when its output is this close to the function's flat ends.
 SATURATED = {nn.Tanh: lambda y: y.abs() > 0.97, nn.Sigmoid: lambda y: (y < 0.03) | (y > 0.97)}
@@ -116,7 +128,8 @@ def layer_statistics(model, x, loss_fn=mse_to_zero):
 
 def plot_distributions(stats, which="activations", title=None, bins=40):
     """One density line per layer: of the activations (`which="activations"`) or of the
-    gradients arriving at them (`which="gradients"`), the picture of Glorot & Bengio."""
+    gradients arriving at them (`which="gradients"`), the picture of Glorot & Bengio. Each line
+    has its own colour and line style (`layer_line_style`)."""
     if which not in ("activations", "gradients"):
         raise ValueError(f"which must be 'activations' or 'gradients', got {which!r}")
     key = "values" if which == "activations" else "grad_values"
@@ -135,7 +148,7 @@ def plot_distributions(stats, which="activations", title=None, bins=40):
         label = f"{row['name']} ({row['type']}): std {np.std(values):.2g}"
         if which == "activations" and row["saturated"] is not None:
             label += f", {100 * row['saturated']:.0f}% saturated"
-        ax.plot((edges[:-1] + edges[1:]) / 2, density, color=COLORS[i % len(COLORS)], label=label)
+        ax.plot((edges[:-1] + edges[1:]) / 2, density, **layer_line_style(i), label=label)
     ax.set(xlabel="activation value" if which == "activations" else "gradient at the activation",
            ylabel="density")
     ax.legend(fontsize="small")
@@ -168,17 +181,42 @@ def plot_weight_gradients(stats, title=None):
 
 
 def plot_gradient_heatmap(grad_norms, title=None):
-    """Layer x training step: the norm of each weight matrix's gradient (log colour scale)."""
-    data = np.array(grad_norms, dtype=float).T  # Shape [layers, steps]
-    fig = Figure(figsize=(8, 3.2), layout="constrained")
-    ax = fig.subplots()
-    positive = data[data > 0]
+    """Layer x training step: the norm of each weight matrix's gradient (log colour scale).
+
+    `grad_norms` is the 'grad_norms' of one `train` run, or a dict label -> 'grad_norms' of
+    several runs: one panel each, one above the other, titled with its label. All panels share
+    one colour scale (from the smallest to the largest positive norm of all runs) and one colour
+    bar, so one colour means one gradient norm in every panel. A norm of exactly 0 is drawn in
+    the colour of the smallest. Rows are numbered from 1, the weight matrix nearest the input.
+    """
+    runs = grad_norms if isinstance(grad_norms, dict) else {None: grad_norms}
+    if not runs:
+        raise ValueError("grad_norms must hold at least one run, got an empty dict")
+    data = {}
+    for label, norms in runs.items():
+        array = np.array(norms, dtype=float).T  # Shape [layers, steps]
+        if array.ndim != 2 or array.size == 0:
+            raise ValueError(f"grad_norms must be a list of steps, each a list of layer norms; got {norms!r} for run {label!r}")
+        data[label] = array
+    positive = np.concatenate([array[array > 0] for array in data.values()])
     low = max(positive.min(), 1e-30) if positive.size else 1e-30
-    high = positive.max() if positive.size else 1.0
-    image = ax.imshow(np.where(data > 0, data, low), aspect="auto", origin="lower", cmap="viridis",
-                      norm=LogNorm(vmin=low, vmax=max(high, low * 10)), interpolation="nearest")
-    fig.colorbar(image, ax=ax, label="gradient norm")
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set(xlabel="training step", ylabel="layer (input at the bottom)")
-    ax.set_title(title or "Gradient norm of every layer during training")
+    high = max(positive.max() if positive.size else 1.0, low * 10)
+    fig = Figure(figsize=(8, 0.8 + 2.4 * len(data)), layout="constrained")
+    axes = fig.subplots(len(data), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, (label, array) in zip(axes, data.items()):
+        layers, steps = array.shape
+        image = ax.imshow(np.where(array > 0, array, low), aspect="auto", origin="lower", cmap="viridis",
+                          norm=LogNorm(vmin=low, vmax=high), interpolation="nearest",
+                          extent=(-0.5, steps - 0.5, 0.5, layers + 0.5))  # row i is layer i + 1
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set(ylabel="layer (1: next to the input)")
+        if label is not None:
+            ax.set_title(label)
+    axes[-1].set(xlabel="training step")
+    fig.colorbar(image, ax=list(axes), label="gradient norm")
+    title = title or "Gradient norm of every layer during training"
+    if len(data) == 1 and None in data:
+        axes[0].set_title(title)
+    else:
+        fig.suptitle(title)
     return fig

@@ -148,7 +148,8 @@ def plot_loss_curves(histories, title=None):
 
 def plot_sweep_heatmap(rows, title=None):
     """Depth x activation: log10 of the first-to-last gradient ratio of `gradient_sweep` rows,
-    plain networks beside shortcut networks; cells without a number (nan) are hatched."""
+    plain networks beside shortcut networks, on one colour scale from 10^-30 (ratios below it
+    get its colour) to 1. Cells without a logarithm (a ratio of exactly 0, or nan: 0/0) are grey."""
     kinds = [k for k in ("plain", "shortcut") if any(r["kind"] == k for r in rows)]
     if not kinds:
         raise ValueError("rows must hold gradient_sweep rows, got none")
@@ -166,6 +167,6 @@ def plot_sweep_heatmap(rows, title=None):
                           extent=(depths[0] - 0.5, depths[-1] + 0.5, len(activations) - 0.5, -0.5))
         ax.set_yticks(range(len(activations)), activations)
         ax.set(xlabel="number of layers", title="without shortcuts" if kind == "plain" else "with shortcuts")
-    fig.colorbar(image, ax=list(axes), label="log10(first layer / last layer)")
-    fig.suptitle(title or "How much of the last layer's gradient reaches the first (grey: none)")
+    fig.colorbar(image, ax=list(axes), label="log10(first layer / last layer)", extend="min")
+    fig.suptitle(title or "How much of the last layer's gradient reaches the first (grey: no ratio)")
     return fig

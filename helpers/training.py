@@ -1,4 +1,5 @@
-"""Training with and without shortcuts: a small task made in code, the model, the loop.
+"""Training with and without shortcuts: a small task made in code, the model, the loop, and
+the largest jump of a loss curve (`largest_spike`).
 
 The task is two interleaved spirals in the plane, one per class (no download). The models are
 built like the book's network: Linear + activation layers, with the shortcut wherever a layer
@@ -84,3 +85,28 @@ def train(model, x, y, steps=500, lr=1e-3, progress=None):
     with torch.no_grad():
         history["accuracy"] = ((model(x) > 0).float() == y).float().mean().item()
     return history
+
+
+def largest_spike(losses):
+    """The largest jump of a loss curve above the lowest loss it had reached before.
+
+    Returns {'rise': how far the loss rose, 'step': the step of the peak, 'loss': the loss there,
+    'low': the lowest loss before the peak, 'low_step': where that was, 'back_step': the first
+    step after the peak whose loss is back at or below 'low' (None if it never gets back)}.
+    A curve that never rises gives rise 0.0 and None for every step and loss.
+    """
+    losses = [float(value) for value in losses]
+    if len(losses) < 2 or not all(math.isfinite(value) for value in losses):
+        raise ValueError(f"losses must hold at least two finite numbers, got {losses!r}")
+    best = {"rise": 0.0, "step": None, "loss": None, "low": None, "low_step": None, "back_step": None}
+    low_step = 0
+    for step in range(1, len(losses)):
+        rise = losses[step] - losses[low_step]
+        if rise > best["rise"]:
+            best = {"rise": rise, "step": step, "loss": losses[step], "low": losses[low_step], "low_step": low_step}
+        if losses[step] < losses[low_step]:
+            low_step = step
+    if best["step"] is not None:
+        later = [s for s in range(best["step"] + 1, len(losses)) if losses[s] <= best["low"]]
+        best["back_step"] = later[0] if later else None
+    return best

@@ -82,3 +82,41 @@ def test_plot_depth_sweep_draws_the_ratios():
 def test_first_to_last():
     assert helpers.first_to_last({"a": 1.0, "b": 4.0}) == 0.25
     assert math.isnan(helpers.first_to_last({"a": 1.0, "b": 0.0}))
+
+
+def test_sweep_heatmap_panels_share_one_colour_scale_and_grey_out_missing_ratios():
+    rows = helpers.gradient_sweep([1, 2, 3], ["sigmoid", "relu"])
+    rows[0] = {**rows[0], "ratio": 0.0}  # first layer rounded to 0: no logarithm
+    rows[1] = {**rows[1], "ratio": float("nan")}  # 0/0
+    fig = helpers.plot_sweep_heatmap(rows, title="my finding")
+    panels = [ax for ax in fig.axes if ax.get_images()]
+    assert [ax.get_title() for ax in panels] == ["without shortcuts", "with shortcuts"]
+    assert [ax.get_images()[0].get_clim() for ax in panels] == [(-30, 0)] * 2
+    plain = panels[0].get_images()[0].get_array()
+    assert plain.mask[0, 0] and plain.mask[0, 1] and not plain.mask[0, 2]  # grey where no ratio
+    assert plain[0, 2] == pytest.approx(math.log10(rows[2]["ratio"]))
+    assert fig.get_suptitle() == "my finding"
+    with pytest.raises(ValueError, match="rows must hold gradient_sweep rows, got none"):
+        helpers.plot_sweep_heatmap([])
+
+
+def test_loss_curves_draw_each_run_and_the_loss_of_guessing():
+    fig = helpers.plot_loss_curves({"a": {"loss": [0.7, 0.2]}, "b": {"loss": [0.7, 0.69]}}, title="t")
+    (ax,) = fig.axes
+    assert ax.get_yscale() == "log" and ax.get_title() == "t"
+    assert [line.get_label() for line in ax.get_lines()] == ["a", "b", "ln 2: guessing"]
+    assert ax.get_lines()[-1].get_ydata()[0] == pytest.approx(math.log(2))
+    looks = [(line.get_color(), line.get_linestyle()) for line in ax.get_lines()[:2]]
+    assert looks[0] != looks[1]
+    with pytest.raises(ValueError, match="histories must hold at least one training run"):
+        helpers.plot_loss_curves({})
+
+
+def test_spirals_are_drawn_one_colour_and_marker_per_class():
+    x, y = helpers.make_spirals(20)
+    fig = helpers.plot_spirals(x, y)
+    (ax,) = fig.axes
+    first, second = ax.collections
+    assert len(first.get_offsets()) == len(second.get_offsets()) == 10
+    assert list(first.get_offsets()[0]) == pytest.approx(x[0].tolist())
+    assert ax.get_title() == "Two interleaved spirals: the task"

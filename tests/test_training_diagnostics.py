@@ -154,3 +154,72 @@ def test_sweep_heatmap_and_loss_curves_plot_their_data():
     assert [list(l.get_ydata()) for l in curves.axes[0].get_lines()[:2]] == [[0.7, 0.5, 0.1], [0.7, 0.69, 0.69]]
     heat = helpers.plot_gradient_heatmap([[1e-3, 1.0], [0.0, 2.0]])
     assert heat.axes[0].get_images()[0].get_array().shape == (2, 2)
+
+
+def test_largest_spike_finds_the_jump_and_the_recovery():
+    losses = [0.7, 0.5, 0.3, 0.35, 0.6, 0.4, 0.29, 0.2, 0.25]
+    spike = helpers.training.largest_spike(losses)
+    assert spike == {"rise": pytest.approx(0.3), "step": 4, "loss": 0.6, "low": 0.3, "low_step": 2, "back_step": 6}
+    # a later, smaller bump (0.2 -> 0.25) is not the largest
+    assert helpers.training.largest_spike([0.5, 0.9, 0.8])["back_step"] is None  # never back down to 0.5
+    flat = helpers.training.largest_spike(torch.tensor([0.7, 0.6, 0.6, 0.1]))
+    assert flat["rise"] == 0.0 and flat["step"] is None and flat["back_step"] is None
+
+
+@pytest.mark.parametrize("losses", [[0.5], [], [0.5, float("nan")], [0.5, math.inf]])
+def test_largest_spike_refuses_curves_without_two_finite_losses(losses):
+    with pytest.raises(ValueError, match="losses must hold at least two finite numbers, got"):
+        helpers.training.largest_spike(losses)
+
+
+def test_layer_line_styles_never_repeat_within_28_lines():
+    from helpers.diagnostics import layer_line_style
+
+    styles = [tuple(layer_line_style(i).values()) for i in range(28)]
+    assert len(set(styles)) == 28
+    assert layer_line_style(0) == {"color": helpers.figures.COLORS[0], "linestyle": "-"}
+    assert layer_line_style(7)["linestyle"] == "--"
+    with pytest.raises(ValueError, match="i must be a line number .* got -1"):
+        layer_line_style(-1)
+
+
+@pytest.mark.parametrize("depth", [8, 20])
+@pytest.mark.parametrize("which", ["activations", "gradients"])
+def test_no_two_density_lines_share_colour_and_style(depth, which):
+    x, y = helpers.make_spirals(40)
+    model = helpers.build_classifier(depth, width=16, activation="tanh", seed=0)
+    stats = helpers.layer_statistics(model, x)
+    fig = helpers.plot_distributions(stats, which)
+    lines = fig.axes[0].get_lines()
+    assert len(lines) == depth
+    looks = [(line.get_color(), line.get_linestyle()) for line in lines]
+    assert len(set(looks)) == len(looks), looks
+    legend = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+    assert len(legend) == depth  # every line is in the legend, with its own look
+
+
+def test_gradient_heatmaps_share_one_colour_scale():
+    runs = {"plain": [[1e-10, 1e-3], [1e-9, 2e-3], [0.0, 1e-3]], "shortcuts": [[0.1, 5.0], [0.2, 3.0], [0.3, 1.0]]}
+    fig = helpers.plot_gradient_heatmap(runs, title="finding")
+    panels = [ax for ax in fig.axes if ax.get_images()]
+    assert [ax.get_title() for ax in panels] == ["plain", "shortcuts"]
+    images = [ax.get_images()[0] for ax in panels]
+    assert [image.get_clim() for image in images] == [(1e-10, 5.0)] * 2  # smallest and largest of both runs
+    assert len(fig.axes) == 3  # two panels and one colour bar
+    assert fig.get_suptitle() == "finding"
+    # layers up, steps across; rows numbered from 1; the 0 is drawn in the smallest colour
+    assert images[0].get_array().shape == (2, 3)
+    assert images[0].get_array()[0, 2] == 1e-10
+    assert images[0].get_extent() == [-0.5, 2.5, 0.5, 2.5]
+
+
+def test_one_gradient_heatmap_keeps_its_own_scale_and_title():
+    fig = helpers.plot_gradient_heatmap([[1e-3, 1.0], [0.5, 2.0]], title="one run")
+    (ax, _colour_bar) = fig.axes
+    assert ax.get_title() == "one run" and ax.get_images()[0].get_clim() == (1e-3, 2.0)
+
+
+@pytest.mark.parametrize("grad_norms, message", [({}, "at least one run, got an empty dict"), ([], "a list of steps")])
+def test_gradient_heatmap_refuses_nothing_to_draw(grad_norms, message):
+    with pytest.raises(ValueError, match=f"grad_norms must .*{message}"):
+        helpers.plot_gradient_heatmap(grad_norms)
