@@ -21,6 +21,9 @@ def layer_jacobians(model, x):
     check_input(x, model.layer_sizes[0])
     if x.ndim != 2 or x.shape[0] != 1:
         raise ValueError(f"x must hold one example, shape [1, n], got x of shape {tuple(x.shape)}")
+    if not torch.isfinite(x).all():
+        raise ValueError(f"x must hold finite numbers (no nan or inf), got {x!r}")
+    x = x.to(model.layers[0][0].weight.dtype)
     rows = []
     h = x[0].detach()  # Shape [n_in]: the input of the current layer
     for layer in model.layers:

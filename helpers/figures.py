@@ -30,10 +30,11 @@ def activation_curves(names=tuple(ACTIVATIONS), low=-4.0, high=4.0, points=201):
         raise ValueError(f"points must be an integer of at least 2, got {points!r}")
     curves = {}
     for name in names:
-        x = torch.linspace(low, high, points, requires_grad=True)
-        y = make_activation(name)(x)
-        (slope,) = torch.autograd.grad(y.sum(), x)  # elementwise, so this is f'(x) at each x
-        curves[name] = {"x": x.tolist(), "y": y.tolist(), "slope": slope.tolist()}
+        with torch.enable_grad():  # also inside a caller's torch.no_grad()
+            x = torch.linspace(low, high, points, requires_grad=True)
+            y = make_activation(name)(x)
+            (slope,) = torch.autograd.grad(y.sum(), x)  # elementwise, so this is f'(x) at each x
+        curves[name] = {"x": x.tolist(), "y": y.detach().tolist(), "slope": slope.tolist()}
     return curves
 
 
@@ -55,6 +56,8 @@ def plot_activations(curves, title="The sigmoid's slope never exceeds 0.25; the 
 
 def first_to_last(means):
     """First layer's mean |gradient| divided by the last layer's (nan if the last is 0)."""
+    if not isinstance(means, dict) or not means:
+        raise ValueError(f"means must be a non-empty gradient_means result, got {means!r}")
     values = list(means.values())
     return values[0] / values[-1] if values[-1] != 0 else float("nan")
 

@@ -4,9 +4,12 @@
 `gradient_table` round them so a printout reads the same on every machine.
 """
 
+import math
+
 import torch
 from torch import nn
 
+from helpers.arguments import check_bool, check_int
 from helpers.network import (
     ExampleDeepNeuralNetwork,
     book_layer_sizes,
@@ -28,33 +31,50 @@ def gradient_means(model, x, target=None):
     `{parameter name: mean |gradient|}` in layer order, for the weight matrices only (not the
     biases). The gradients are asked of autograd directly instead of being added to
     `param.grad`, so nothing accumulates: calling it twice gives the same numbers, and the
-    model is left as it was.
+    model is left as it was. (`weight_matrices` says how frozen and unused weights, integer
+    inputs and float64 models are handled.)
+    """
+    weights, x = weight_matrices(model, x)
+    trainable = [name for name, param in weights.items() if param.requires_grad]
+    with torch.enable_grad():
+        output = model(x)
+        loss = nn.functional.mse_loss(output, checked_target(target, output))
+        # Backward pass: d loss / d weight for every weight matrix, returned, not stored
+        grads = torch.autograd.grad(loss, [weights[n] for n in trainable], allow_unused=True) if trainable else []
+    means = {name: grad.abs().mean().item() for name, grad in zip(trainable, grads) if grad is not None}
+    return {name: means.get(name, 0.0 if name in trainable else math.nan) for name in weights}
+
+
+def weight_matrices(model, x):
+    """The weight matrices of `model` by name, and `x` in the model's dtype, checked.
+
+    An input of integers, or of another float type than the model's (e.g. a model made
+    `.double()`), is converted to the model's dtype. `gradient_means` reports a frozen weight
+    matrix (`requires_grad=False`) as nan, as it gets no gradient, rather than leaving it out
+    (so the first entry is still the first layer), and a weight the forward pass never uses as
+    0, its gradient.
     """
     if not isinstance(model, nn.Module):
         raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     layer_sizes = getattr(model, "layer_sizes", None)
     if layer_sizes is not None:
         check_input(x, layer_sizes[0])
-    weights = {
-        name: param
-        for name, param in model.named_parameters()
-        if name.endswith("weight") and param.ndim >= 2 and param.requires_grad
-    }
-    with torch.enable_grad():
-        output = model(x)
-        if target is None:
-            target = torch.zeros_like(output)
-        elif not isinstance(target, torch.Tensor) or target.shape != output.shape:
-            shape = tuple(target.shape) if isinstance(target, torch.Tensor) else type(target).__name__
-            raise ValueError(
-                f"target must be a tensor shaped like the output {tuple(output.shape)}, got {shape}"
-            )
-        loss = nn.functional.mse_loss(output, target)
-        # Backward pass: d loss / d weight for every weight matrix, returned, not stored
-        grads = torch.autograd.grad(loss, list(weights.values()), allow_unused=True)
-    used = [(name, grad) for name, grad in zip(weights, grads) if grad is not None]
-    means = torch.stack([grad.abs().mean() for _, grad in used]).tolist() if used else []
-    return dict(zip([name for name, _ in used], means))
+    elif not isinstance(x, torch.Tensor):
+        raise ValueError(f"x must be a torch.Tensor, got {type(x).__name__}: {x!r}")
+    weights = {name: p for name, p in model.named_parameters() if name.endswith("weight") and p.ndim >= 2}
+    if not weights:
+        raise ValueError(f"model has no weight matrices to measure: {type(model).__name__}")
+    return weights, x.to(next(iter(weights.values())).dtype)
+
+
+def checked_target(target, output):
+    """`target`, or zeros shaped like `output` when it is None (the book's `[[0.]]`)."""
+    if target is None:
+        return torch.zeros_like(output)
+    if not isinstance(target, torch.Tensor) or target.shape != output.shape:
+        shape = tuple(target.shape) if isinstance(target, torch.Tensor) else type(target).__name__
+        raise ValueError(f"target must be a tensor shaped like the output {tuple(output.shape)}, got {shape}")
+    return target
 
 
 def format_gradient(value, digits=DIGITS):
@@ -77,6 +97,8 @@ def gradient_table(columns, digits=DIGITS):
     `columns` maps a column title to a `gradient_means` result; every result must name the same
     layers. Values are rounded to `digits` significant digits.
     """
+    if not isinstance(columns, dict) or not columns or not all(isinstance(c, dict) and c for c in columns.values()):
+        raise ValueError(f"columns must map titles to non-empty gradient_means results, got {columns!r}")
     titles = list(columns)
     names = list(columns[titles[0]])
     for title in titles[1:]:
@@ -92,7 +114,12 @@ def gradient_table(columns, digits=DIGITS):
 
 
 def book_gradients(use_shortcut, activation="gelu", depth=5, width=3, seed=123):
-    """`gradient_means` of a freshly seeded book-style network on the book's sample input."""
-    torch.manual_seed(seed)
-    model = ExampleDeepNeuralNetwork(book_layer_sizes(depth, width), use_shortcut, activation)
+    """`gradient_means` of a freshly seeded book-style network on the book's sample input.
+
+    The network is built with its own random generator state: the caller's is left as it was."""
+    check_bool("use_shortcut", use_shortcut)
+    check_int("seed", seed, low=0)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = ExampleDeepNeuralNetwork(book_layer_sizes(depth, width), use_shortcut, activation)
     return gradient_means(model, sample_input(width))

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from helpers.arguments import check_bool, check_choice, check_int
+
 # The activations a notebook or a slider can choose, by name. Each value builds a fresh module.
 ACTIVATIONS = {
     "gelu": lambda: nn.GELU(),  # exact: x * Phi(x), Phi the standard normal CDF
@@ -21,10 +23,7 @@ ACTIVATIONS = {
 
 def make_activation(name):
     """Return a new activation module for `name`, one of the keys of `ACTIVATIONS`."""
-    if name not in ACTIVATIONS:
-        valid = ", ".join(repr(key) for key in ACTIVATIONS)
-        raise ValueError(f"activation must be one of {valid}, got {name!r}")
-    return ACTIVATIONS[name]()
+    return ACTIVATIONS[check_choice("activation", name, ACTIVATIONS)]()
 
 
 def check_layer_sizes(layer_sizes):
@@ -74,8 +73,7 @@ class ExampleDeepNeuralNetwork(nn.Module):
     def __init__(self, layer_sizes, use_shortcut, activation="gelu", layers=None):
         super().__init__()
         self.layer_sizes = check_layer_sizes(layer_sizes)
-        if not isinstance(use_shortcut, bool):
-            raise ValueError(f"use_shortcut must be True or False, got {use_shortcut!r}")
+        check_bool("use_shortcut", use_shortcut)
         make_activation(activation)  # check the name before building anything
         self.use_shortcut = use_shortcut
         self.activation = activation
@@ -92,6 +90,7 @@ class ExampleDeepNeuralNetwork(nn.Module):
 
     def forward(self, x):
         check_input(x, self.layer_sizes[0])
+        x = x.to(self.layers[0][0].weight.dtype)  # integers, or another float type: the model's dtype
         for layer in self.layers:
             layer_output = layer(x)  # Shape [batch, n_out]
             if self.use_shortcut and x.shape == layer_output.shape:
@@ -112,17 +111,14 @@ def book_layer_sizes(depth, width=3):
 
     `book_layer_sizes(5)` is the book's `[3, 3, 3, 3, 3, 1]`.
     """
-    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
-        raise ValueError(f"depth must be a positive integer, got {depth!r}")
-    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
-        raise ValueError(f"width must be a positive integer, got {width!r}")
+    check_int("depth", depth, low=1)
+    check_int("width", width, low=1)
     return [width] * depth + [1]
 
 
 def sample_input(width=3):
     """One example of `width` values evenly spaced from 1 to -1: the book's `[[1., 0., -1.]]`."""
-    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
-        raise ValueError(f"width must be a positive integer, got {width!r}")
+    check_int("width", width, low=1)
     if width == 1:
         return torch.tensor([[1.0]])
     return torch.linspace(1.0, -1.0, width).unsqueeze(0)  # Shape [1, width]

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import torch
 from torch import nn
 
+from helpers.arguments import check_bool, check_choice, check_choices, check_int
 from helpers.family import BookNetworks
 from helpers.network import ACTIVATIONS, make_activation, sample_input
 
@@ -20,6 +21,8 @@ KINDS = {"plain": False, "shortcut": True}
 
 
 def check_depths(depths):
+    if isinstance(depths, (str, bytes)) or not hasattr(depths, "__iter__"):
+        raise ValueError(f"depths must be a list of positive integers, got {depths!r}")
     depths = list(depths)
     if not depths or any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in depths):
         raise ValueError(f"depths must be positive integers, got {depths!r}")
@@ -36,11 +39,10 @@ def gradient_sweep(depths, activations=tuple(ACTIVATIONS), kinds=tuple(KINDS), w
     is nan where the last layer gets no gradient at all.
     """
     depths = check_depths(depths)
-    for activation in activations:
-        make_activation(activation)  # refuse an unknown name before any work
-    for kind in kinds:
-        if kind not in KINDS:
-            raise ValueError(f"kinds must be among {', '.join(map(repr, KINDS))}, got {kind!r}")
+    activations = check_choices("activations", activations, ACTIVATIONS)  # before any work
+    kinds = check_choices("kinds", kinds, KINDS)
+    check_int("width", width, low=1)
+    check_int("seed", seed, low=0)
     family = BookNetworks(width, seed)
     for activation in activations:  # create every layer first: the threads below only read them
         family.hidden_blocks(max(depths), activation)
@@ -89,6 +91,7 @@ def depth_sweep(depths, activation="gelu", use_shortcut=False, width=3, seed=123
     `last` (mean |gradient| of the first and last weight matrices) and `ratio` (first / last,
     nan where the last layer gets no gradient).
     """
-    kind = "shortcut" if use_shortcut else "plain"
+    check_choice("activation", activation, ACTIVATIONS)
+    kind = "shortcut" if check_bool("use_shortcut", use_shortcut) else "plain"
     rows = gradient_sweep(depths, [activation], [kind], width, seed)
     return [{key: row[key] for key in ("depth", "first", "last", "ratio")} for row in rows]

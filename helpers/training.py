@@ -50,6 +50,11 @@ def weight_gradient_norms(model):
     ]
 
 
+def flushes_denormals():
+    """Whether torch currently flushes denormal floats to zero (torch has no getter for it)."""
+    return torch.tensor([1e-40], dtype=torch.float32).mul(1.0).item() == 0.0
+
+
 def train(model, x, y, steps=500, lr=1e-3, progress=None):
     """Full-batch Adam on the binary cross-entropy of the logits, for `steps` steps.
 
@@ -67,10 +72,12 @@ def train(model, x, y, steps=500, lr=1e-3, progress=None):
     # many times longer to multiply. They are far too small to move a weight, so they are
     # treated as 0 while training runs. And these tensors are so small that a second thread
     # costs more than it saves: one thread, which also makes every run repeat exactly.
-    # Both settings are put back afterwards.
-    threads = torch.get_num_threads()
+    # Both settings, and the caller's grad mode, are put back afterwards.
+    threads, flushing = torch.get_num_threads(), flushes_denormals()
     torch.set_flush_denormal(True)
     torch.set_num_threads(1)
+    grad = torch.is_grad_enabled()
+    torch.set_grad_enabled(True)  # also inside a caller's torch.no_grad()
     try:
         for _ in steps_range:
             optimizer.zero_grad()
@@ -80,8 +87,9 @@ def train(model, x, y, steps=500, lr=1e-3, progress=None):
             history["grad_norms"].append(weight_gradient_norms(model))
             optimizer.step()
     finally:
-        torch.set_flush_denormal(False)
+        torch.set_flush_denormal(flushing)
         torch.set_num_threads(threads)
+        torch.set_grad_enabled(grad)
     with torch.no_grad():
         history["accuracy"] = ((model(x) > 0).float() == y).float().mean().item()
     return history

@@ -91,7 +91,7 @@ def test_the_model_is_left_as_it_was():
     assert all(torch.equal(before[name], param) for name, param in model.state_dict().items())
 
 
-def test_a_weight_the_loss_does_not_use_is_left_out():
+def test_a_weight_the_loss_does_not_use_gets_zero_and_a_frozen_one_nan():
     class WithSpare(torch.nn.Module):
         def __init__(self):
             super().__init__()
@@ -101,7 +101,13 @@ def test_a_weight_the_loss_does_not_use_is_left_out():
         def forward(self, x):
             return self.used(x)
 
-    assert list(gradient_means(WithSpare(), sample_input())) == ["used.weight"]
+    means = gradient_means(WithSpare(), sample_input())
+    assert list(means) == ["used.weight", "spare.weight"] and means["spare.weight"] == 0.0 and means["used.weight"] > 0
+    model = book_model(False)
+    model.layers[0][0].weight.requires_grad_(False)  # the first layer frozen: reported, not dropped
+    means = gradient_means(model, sample_input())
+    assert list(means)[0] == "layers.0.0.weight" and math.isnan(means["layers.0.0.weight"])
+    assert len(means) == 5 and all(v > 0 for v in list(means.values())[1:])
 
 
 def test_works_inside_no_grad():
@@ -213,9 +219,9 @@ def test_gradient_sweep_refuses_bad_arguments():
         helpers.gradient_sweep([3, 0])
     with pytest.raises(ValueError, match=r"depths must be positive integers, got \[\]"):
         helpers.gradient_sweep([])
-    with pytest.raises(ValueError, match="activation must be one of"):
+    with pytest.raises(ValueError, match="each of activations must be one of 'gelu', 'gelu_tanh', 'relu', 'sigmoid', 'tanh', got 'swish'"):
         helpers.gradient_sweep([3], activations=["swish"])
-    with pytest.raises(ValueError, match=r"kinds must be among 'plain', 'shortcut', got 'residual'"):
+    with pytest.raises(ValueError, match=r"each of kinds must be one of 'plain', 'shortcut', got 'residual'"):
         helpers.gradient_sweep([3], kinds=["residual"])
 
 

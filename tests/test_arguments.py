@@ -1,0 +1,78 @@
+"""Bad input to the public API gets a clear error naming the argument and the value, or the
+right answer; never a silent wrong one or torch's internals."""
+
+import math
+
+import pytest
+import torch
+
+import helpers
+from helpers.arguments import check_bool, check_choice, check_choices, check_int, check_number
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: helpers.depth_sweep([5], use_shortcut="False"), "use_shortcut must be True or False, got 'False'"),
+        (lambda: helpers.depth_sweep([5], use_shortcut=None), "use_shortcut must be True or False, got None"),
+        (lambda: helpers.depth_sweep([5], activation="swish"), "activation must be one of"),
+        (lambda: helpers.depth_sweep("5"), "depths must be a list of positive integers, got '5'"),
+        (lambda: helpers.gradient_sweep([5], activations="gelu"), "activations must be a non-empty list of names"),
+        (lambda: helpers.gradient_sweep([5], kinds="plain"), "kinds must be a non-empty list of names"),
+        (lambda: helpers.gradient_sweep([5], seed=1.5), "seed must be an integer of at least 0, got 1.5"),
+        (lambda: helpers.book_gradients(True, seed=1.5), "seed must be an integer of at least 0, got 1.5"),
+        (lambda: helpers.book_gradients("yes"), "use_shortcut must be True or False, got 'yes'"),
+        (lambda: helpers.first_to_last({}), "means must be a non-empty gradient_means result, got {}"),
+        (lambda: helpers.gradient_table({}), "columns must map titles to non-empty gradient_means results, got {}"),
+        (lambda: helpers.gradient_table({"a": {}}), "columns must map titles to non-empty gradient_means results"),
+        (lambda: helpers.backward_factors(helpers.ExampleDeepNeuralNetwork([3, 3, 1], False),
+                                          torch.tensor([[1.0, float("nan"), 0.0]])),
+         "x must hold finite numbers (no nan or inf)"),
+        (lambda: helpers.gradient_means(torch.nn.ReLU(), torch.ones(1, 3)), "model has no weight matrices to measure: ReLU"),
+        (lambda: helpers.book_layer_sizes(0), "depth must be a positive integer, got 0"),
+        (lambda: helpers.sample_input(True), "width must be a positive integer, got True"),
+    ],
+)
+def test_bad_arguments_are_named(call, message):
+    with pytest.raises(ValueError) as refused:
+        call()
+    assert message in str(refused.value)
+
+
+def test_integer_inputs_and_float64_models_work_in_the_models_dtype():
+    torch.manual_seed(123)
+    model = helpers.ExampleDeepNeuralNetwork([3, 3, 3, 3, 3, 1], use_shortcut=False)
+    expected = helpers.gradient_means(model, torch.tensor([[1.0, 0.0, -1.0]]))
+    from_integers = helpers.gradient_means(model, torch.tensor([[1, 0, -1]]))
+    assert from_integers == expected
+    doubled = helpers.gradient_means(model.double(), torch.tensor([[1.0, 0.0, -1.0]]))
+    assert all(math.isclose(doubled[n], expected[n], rel_tol=1e-5) for n in expected)
+    assert model(torch.tensor([[1, 0, -1]])).dtype == torch.float64
+    factors = helpers.backward_factors(model, torch.tensor([[1, 0, -1]]))
+    assert len(factors) == 5
+
+
+def test_book_gradients_leaves_the_callers_random_state_alone():
+    torch.manual_seed(7)
+    state = torch.get_rng_state()
+    helpers.book_gradients(True)
+    assert torch.equal(torch.get_rng_state(), state)
+
+
+def test_the_checks_themselves():
+    assert check_bool("b", False) is False
+    assert check_int("n", 3, low=1, high=5) == 3
+    assert check_number("s", 2, low=1, high=3) == 2.0
+    assert check_choice("a", "gelu", helpers.ACTIVATIONS) == "gelu"
+    assert check_choices("a", ("gelu", "relu"), helpers.ACTIVATIONS) == ["gelu", "relu"]
+    for call, message in [
+        (lambda: check_bool("flag", 1), "flag must be True or False, got 1"),
+        (lambda: check_int("n", 6, low=1, high=5), "n must be an integer from 1 to 5, got 6"),
+        (lambda: check_int("n", True), "n must be an integer, got True"),
+        (lambda: check_number("s", float("inf")), "s must be a finite number, got inf"),
+        (lambda: check_number("s", 5, low=1, high=3), "s must be a finite number from 1 to 3, got 5"),
+        (lambda: check_choices("names", "gelu", helpers.ACTIVATIONS), "names must be a non-empty list of names"),
+    ]:
+        with pytest.raises(ValueError) as refused:
+            call()
+        assert str(refused.value).startswith(message), str(refused.value)
