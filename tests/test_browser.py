@@ -67,42 +67,42 @@ def lab(tmp_path_factory):
     (settings / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_DATA_DIR": str(home / "data"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "IPYTHONDIR": str(home / "ipython"),
-    }
     port, token = free_port(), "browser-test-token"
     command = [
         sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
         f"--LabApp.user_settings_dir={home / 'settings'}", "--LabApp.news_url=", "--allow-root",
     ]
-    log = open(home / "lab.log", "w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None:
+    with served(command, home, port, "JupyterLab"):
+        yield {"url": f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}&reset", "home": home}
+
+
+@contextlib.contextmanager
+def served(command, home, port, name, cwd=None):
+    """Run the server COMMAND with its own Jupyter folders under HOME until it answers on PORT;
+    stop it afterwards. Its log is HOME/server.log, quoted if it does not start."""
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython")}
+    with open(home / "server.log", "w") as log:
+        server = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
-            time.sleep(0.3)
-    else:
-        server.kill()
-        pytest.fail(f"JupyterLab did not start; log: {(home / 'lab.log').read_text()}")
-    if server.poll() is not None:
-        pytest.fail(f"JupyterLab exited; log: {(home / 'lab.log').read_text()}")
-    yield {"url": f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}&reset", "home": home}
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+            except OSError:
+                time.sleep(0.3)
+        if server.poll() is not None or time.monotonic() >= deadline:
+            server.kill()
+            pytest.fail(f"{name} did not start; log: {(home / 'server.log').read_text()}")
+        try:
+            yield server
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 @contextlib.contextmanager
@@ -224,27 +224,8 @@ def explorer_app(tmp_path_factory):
         for word in make_recipe("explorer")
     ]
     assert command[0].endswith("/voila") and "apps/explorer.ipynb" in command and f"--port={port}" in command
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython")}
-    log = open(home / "voila.log", "w")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.3)
-    if server.poll() is not None or time.monotonic() >= deadline:
-        server.kill()
-        pytest.fail(f"Voila did not start; log: {(home / 'voila.log').read_text()}")
-    yield {"url": f"http://127.0.0.1:{port}/", "home": home}
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    with served(command, home, port, "Voila", cwd=ROOT):
+        yield {"url": f"http://127.0.0.1:{port}/", "home": home}
 
 
 @pytest.fixture
