@@ -15,7 +15,7 @@ from torch import nn
 
 from helpers.arguments import check_bool, check_choice, check_choices, check_int
 from helpers.family import BookNetworks
-from helpers.network import ACTIVATIONS, make_activation, sample_input
+from helpers.network import ACTIVATIONS, sample_input
 
 KINDS = {"plain": False, "shortcut": True}
 

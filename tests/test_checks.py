@@ -277,7 +277,6 @@ def test_verdict_text():
 
 # Answers in every equivalent form are accepted; each wrong one gets the hint for its mistake.
 
-import math  # noqa: E402
 import sys  # noqa: E402
 
 import numpy as np  # noqa: E402

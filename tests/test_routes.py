@@ -17,7 +17,6 @@ import sysconfig
 import zipfile
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_01 = ROOT / "notebooks" / "01_vanishing_gradients.ipynb"

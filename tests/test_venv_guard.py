@@ -101,7 +101,7 @@ def test_make_setup_replaces_a_venv_made_by_python_3_10(tmp_path):
     venv = fake_venv(tmp_path, "3.10.13")
     done = make_setup(tmp_path, BASE)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[0] == f"Rebuilding .venv: it was built by Python 3.10.13, which is not supported."
+    assert done.stdout.splitlines()[0] == "Rebuilding .venv: it was built by Python 3.10.13, which is not supported."
     assert not (venv / "installed-by-someone").exists()
 
 
