@@ -15,6 +15,7 @@ import torch
 from IPython.display import Image as IPythonImage
 from traitlets import Any, TraitError, validate
 
+from helpers.arguments import check_choice, check_int
 from helpers.explorer_figure import GradientFigure
 from helpers.family import BookNetworks
 from helpers.gradients import gradient_means
@@ -40,22 +41,21 @@ class SettingError(ValueError, TraitError):
 
 
 def check_setting(name, value):
-    """VALUE if it is a valid value of the setting NAME; otherwise a SettingError naming both."""
-    if name in ("depth", "width", "seed"):
-        low, high = LIMITS[name]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise SettingError(f"{name} must be an integer from {low} to {high}, got {value!r}")
-    elif name == "input_scale":
+    """VALUE if it is a valid value of the setting NAME; otherwise a SettingError naming both
+    (the integer and name checks are helpers.arguments', raised as a SettingError)."""
+    try:
+        if name in ("depth", "width", "seed"):
+            return check_int(name, value, *LIMITS[name])
+        if name in ("activation", "shortcut"):
+            return check_choice(name, value, ACTIVATIONS if name == "activation" else SHORTCUT_CHOICES)
+    except ValueError as error:
+        raise SettingError(str(error)) from None
+    if name == "input_scale":
         low, high = LIMITS[name]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
             raise SettingError(f"input_scale must be a number from {low:g} to {high:g}, got {value!r}")
-    elif name in ("activation", "shortcut"):
-        choices = ACTIVATIONS if name == "activation" else SHORTCUT_CHOICES
-        if not isinstance(value, str) or value not in choices:
-            raise SettingError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
-    else:
-        raise TypeError(f"unknown setting {name!r}; valid: {sorted(DEFAULTS)}")
-    return value
+        return value
+    raise TypeError(f"unknown setting {name!r}; valid: {sorted(DEFAULTS)}")
 
 
 class Checked:
