@@ -2,11 +2,12 @@
 
     helpers.claim("the first layer gets about 25 times less than the last", 20 < last / first < 30)
 
-prints `claim holds: the first layer gets about 25 times less than the last` when the condition
-is true, and raises `ClaimFailed` quoting the statement when it is not. A notebook states a
-number or a trend in its prose, then checks it in the next code cell; nbval runs that cell, so a
-change that moves a number fails `make test` instead of leaving a sentence that is no longer
-true. `rounded` gives a number as the prose quotes it (significant digits), so the prose and the
+does nothing when the condition is true, and raises `ClaimFailed` quoting the statement when it
+is not. A notebook states a number or a trend in its prose and checks it in a check cell at the
+end of the section: a code cell tagged `claims` whose source JupyterLab shows collapsed and which
+prints nothing, so the reader meets the lesson, not its checks. nbval runs those cells, so a
+change that moves a number fails `make test`, naming the sentence, instead of leaving a sentence
+that is no longer true. `rounded` gives a number as the prose quotes it (significant digits), so the prose and the
 check read the same digits.
 """
 
@@ -32,7 +33,7 @@ def rounded(value, digits=2):
 
 
 def claim(statement, holds):
-    """Print that STATEMENT holds, or raise ClaimFailed if HOLDS (a bool) is false."""
+    """Raise ClaimFailed, quoting STATEMENT, if HOLDS (a bool) is false; otherwise do nothing."""
     if not isinstance(statement, str) or not statement.strip():
         raise ValueError(f"statement must be the sentence being checked, got {statement!r}")
     if isinstance(holds, torch.Tensor) and holds.numel() == 1:
@@ -43,7 +44,6 @@ def claim(statement, holds):
         raise TypeError(f"holds must be True or False (a comparison), got {holds!r} for {statement!r}")
     if not holds:
         raise ClaimFailed(f"the notebook says {statement!r}, but the numbers beside it no longer show it")
-    print(f"claim holds: {statement}")
 
 
 __all__ = ["ClaimFailed", "claim", "rounded"]

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
-from helpers.figures import COLORS
+from helpers.figures import COLORS, described
 from helpers.network import book_layer_sizes, check_layer_sizes
 
 TITLES = {
@@ -126,7 +126,16 @@ def diagram_title(layer_sizes):
     return title
 
 
-def plot_shortcut_diagram(layer_sizes=None, title=None):
+def diagram_alt(layer_sizes, title):
+    """Alt text for the diagram of `layer_sizes`: what the two panels draw."""
+    n = len(layer_sizes) - 1
+    skips = sum(a == b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+    return (f"{title}. Two drawings of the same stack of {plural(n, 'layer')} (Linear then activation), input "
+            f"at the bottom: on the left each layer feeds the next; on the right {plural(skips, 'skip path')} "
+            f"carry a layer's input around it to a plus node, where it is added to the layer's output.")
+
+
+def plot_shortcut_diagram(layer_sizes=None, title=None, alt=None):
     """The network of `layer_sizes` (the book's [3, 3, 3, 3, 3, 1] when None), drawn twice.
 
     Left: the plain stack, each layer replacing its input. Right: the same stack with a skip
@@ -149,7 +158,7 @@ def plot_shortcut_diagram(layer_sizes=None, title=None):
         fig.diagram[kind] = draw_stack(ax, layer_sizes, use_shortcut=kind == "shortcut")
         ax.set_title(TITLES[kind], fontsize=11)
     fig.suptitle(title, fontsize=12)
-    return fig
+    return described(fig, diagram_alt(layer_sizes, title) if alt is None else alt)
 
 
 __all__ = ["diagram_title", "plot_shortcut_diagram"]

@@ -217,7 +217,15 @@ class GradientExplorer:
 
     def snapshot(self):
         """The current figure as a picture to keep in a notebook (the widget itself is live)."""
-        return IPythonImage(data=bytes(self.image.value), format="png")
+        return IPythonImage(data=bytes(self.image.value), format="png", alt=self.alt_text())
+
+    def alt_text(self):
+        """What the figure shows now, in words: the settings and the readout."""
+        s = self.settings()
+        networks = {"both": "with and without shortcuts", "with": "with shortcuts", "without": "without shortcuts"}
+        return (f"The explorer's figure for {s['depth']} layers of {s['width']} units with {s['activation']}, "
+                f"seed {s['seed']}, input scale {s['input_scale']:g}: mean |gradient| of each layer's weights "
+                f"on a log scale, {networks.get(str(s['shortcut']), s['shortcut'])}. {self.readout.value}.")
 
     @property
     def widget(self):

@@ -2,7 +2,10 @@
 given (or computes with a pure function next to it), so tests can check the plotted data.
 
 Figures are made with `matplotlib.figure.Figure`, not pyplot: nothing global is touched, and a
-notebook shows one by leaving it as the cell's last value.
+notebook shows one by leaving it as the cell's last value. Each carries alt text (`described`):
+one or two sentences saying what it shows, which the notebook stores beside the picture for a
+reader who cannot see it. Every plotting function writes a default from the data it plots and
+takes `alt=` to say it in the notebook's own words.
 """
 
 import math
@@ -12,6 +15,29 @@ import torch
 from matplotlib.figure import Figure
 
 from helpers.network import ACTIVATIONS, make_activation
+
+def described(fig, alt):
+    """Give FIG the alt text ALT and return it.
+
+    A notebook that shows FIG stores ALT as the `alt` entry of the picture's output metadata
+    (as IPython's `Image(alt=...)` does; nbconvert's HTML reads it). The picture itself is drawn
+    as before by the inline backend; only the metadata is added.
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must be one or two sentences saying what the figure shows, got {alt!r}")
+    fig.alt_text = " ".join(alt.split())
+
+    def _repr_mimebundle_(include=None, exclude=None):
+        return {}, {"image/png": {"alt": fig.alt_text}}
+
+    fig._repr_mimebundle_ = _repr_mimebundle_
+    return fig
+
+
+def number(value):
+    """A number for alt text: 2 significant digits."""
+    return f"{value:.2g}"
+
 
 # Okabe-Ito colours: told apart with every common form of colour blindness.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -38,7 +64,7 @@ def activation_curves(names=tuple(ACTIVATIONS), low=-4.0, high=4.0, points=201):
     return curves
 
 
-def plot_activations(curves, title="The sigmoid's slope never exceeds 0.25; the others reach 1 or more"):
+def plot_activations(curves, title="The sigmoid's slope never exceeds 0.25; the others reach 1 or more", alt=None):
     """Two panels: the activations (left) and their derivatives (right)."""
     fig = Figure(figsize=(10, 4), layout="constrained")
     ax_value, ax_slope = fig.subplots(1, 2)
@@ -51,7 +77,12 @@ def plot_activations(curves, title="The sigmoid's slope never exceeds 0.25; the 
     ax_slope.axhline(0.25, color="grey", linestyle=":", linewidth=1)
     ax_slope.legend()
     fig.suptitle(title)
-    return fig
+    if alt is None:
+        first = next(iter(curves.values()))["x"]
+        slopes = "; ".join(f"{name} {number(max(c['slope']))}" for name, c in curves.items())
+        alt = (f"{title}. Two panels over z from {number(first[0])} to {number(first[-1])}: left, the activations "
+               f"{', '.join(curves)}; right, their slopes, with a dotted line at 0.25 (largest slopes: {slopes}).")
+    return described(fig, alt)
 
 
 def first_to_last(means):
@@ -62,8 +93,20 @@ def first_to_last(means):
     return values[0] / values[-1] if values[-1] != 0 else float("nan")
 
 
-def log_line_chart(lines, xlabel, ylabel, title):
-    """One axis, log-scale y, one line per entry of `lines` (label -> (xs, ys)), with a legend."""
+def line_summary(lines):
+    """Where each line of a chart starts and ends, in words (for alt text)."""
+    parts = []
+    for label, (xs, ys) in lines.items():
+        ys = [float(y) for y in ys]
+        if ys:
+            parts.append(f"{label} from {number(ys[0])} to {number(ys[-1])}")
+    return "; ".join(parts)
+
+
+def log_line_chart(lines, xlabel, ylabel, title, alt=None):
+    """One axis, log-scale y, one line per entry of `lines` (label -> (xs, ys)), with a legend.
+
+    The default alt text gives the title, the axes and where each line starts and ends."""
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.subplots()
     for i, (label, (xs, ys)) in enumerate(lines.items()):
@@ -78,10 +121,13 @@ def log_line_chart(lines, xlabel, ylabel, title):
     ax.set_yscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend()
-    return fig
+    if alt is None:
+        alt = (f"{title.rstrip('.')}. Line chart, logarithmic y axis: {ylabel} against {xlabel}, "
+               f"{line_summary(lines)}.")
+    return described(fig, alt)
 
 
-def plot_gradients(columns, title=None):
+def plot_gradients(columns, title=None, alt=None):
     """Mean |gradient| per layer, one line per entry of `columns` (label -> `gradient_means`).
 
     Log scale on the y axis. The default title states how much of the last layer's gradient
@@ -97,13 +143,14 @@ def plot_gradients(columns, title=None):
         xlabel="layer (input side on the left)",
         ylabel="mean |gradient| of the weights",
         title=title,
+        alt=alt,
     )
     names = list(next(iter(columns.values())))
     fig.axes[0].set_xticks(range(len(names)), [n.removesuffix(".0.weight") for n in names])
     return fig
 
 
-def plot_depth_sweep(sweeps, title=None):
+def plot_depth_sweep(sweeps, title=None, alt=None):
     """First-to-last gradient ratio against depth, one line per entry of `sweeps`.
 
     `sweeps` maps a label to the rows of `depth_sweep`. Log scale on the y axis.
@@ -118,10 +165,11 @@ def plot_depth_sweep(sweeps, title=None):
         xlabel="number of layers",
         ylabel="first layer / last layer, mean |gradient|",
         title=title,
+        alt=alt,
     )
 
 
-def plot_spirals(x, y, title="Two interleaved spirals: the task"):
+def plot_spirals(x, y, title="Two interleaved spirals: the task", alt=None):
     """The points of `make_spirals`, coloured by class."""
     fig = Figure(figsize=(4.2, 4.2), layout="constrained")
     ax = fig.subplots()
@@ -131,17 +179,26 @@ def plot_spirals(x, y, title="Two interleaved spirals: the task"):
                    label=f"class {label}")
     ax.set(xlabel="x1", ylabel="x2", aspect="equal", title=title)
     ax.legend(fontsize="small")
-    return fig
+    if alt is None:
+        counts = [int((y[:, 0] == label).sum()) for label in (0, 1)]
+        alt = (f"{title}. Scatter plot of {sum(counts)} points in the plane, x1 across and x2 up: "
+               f"class 0 ({counts[0]} blue circles) and class 1 ({counts[1]} orange squares) wind "
+               f"around each other in two spiral arms.")
+    return described(fig, alt)
 
 
-def plot_loss_curves(histories, title=None):
+def plot_loss_curves(histories, title=None, alt=None):
     """Training loss per step (log scale), one line per entry of `histories` (label -> the
     result of `train`); a dotted line at ln 2, the loss of guessing."""
     if not histories:
         raise ValueError("histories must hold at least one training run, got none")
     lines = {label: (range(len(h["loss"])), h["loss"]) for label, h in histories.items()}
-    fig = log_line_chart(lines, xlabel="training step", ylabel="loss (binary cross-entropy)",
-                         title=title or "Training loss")
+    title = title or "Training loss"
+    if alt is None:
+        alt = (f"{title.rstrip('.')}. Line chart, logarithmic y axis: the loss (binary cross-entropy) "
+               f"against the training step, {line_summary(lines)}; a dotted line marks ln 2 = 0.69, "
+               f"the loss of guessing.")
+    fig = log_line_chart(lines, xlabel="training step", ylabel="loss (binary cross-entropy)", title=title, alt=alt)
     for line in fig.axes[0].get_lines():
         line.set_marker("None")
     fig.axes[0].axhline(math.log(2), color="grey", linestyle=":", linewidth=1, label="ln 2: guessing")
@@ -149,7 +206,7 @@ def plot_loss_curves(histories, title=None):
     return fig
 
 
-def plot_sweep_heatmap(rows, title=None):
+def plot_sweep_heatmap(rows, title=None, alt=None):
     """Depth x activation: log10 of the first-to-last gradient ratio of `gradient_sweep` rows,
     plain networks beside shortcut networks, on one colour scale from 10^-30 (ratios below it
     get its colour) to 1. Cells without a logarithm (a ratio of exactly 0, or nan: 0/0) are grey."""
@@ -171,5 +228,12 @@ def plot_sweep_heatmap(rows, title=None):
         ax.set_yticks(range(len(activations)), activations)
         ax.set(xlabel="number of layers", title="without shortcuts" if kind == "plain" else "with shortcuts")
     fig.colorbar(image, ax=list(axes), label="log10(first layer / last layer)", extend="min")
-    fig.suptitle(title or "How much of the last layer's gradient reaches the first (grey: no ratio)")
-    return fig
+    title = title or "How much of the last layer's gradient reaches the first (grey: no ratio)"
+    fig.suptitle(title)
+    if alt is None:
+        grey = {k: sum(1 for r in rows if r["kind"] == k and not r["ratio"] > 0) for k in kinds}
+        panels = " and ".join(f"{'without' if k == 'plain' else 'with'} shortcuts ({grey[k]} grey cells)" for k in kinds)
+        alt = (f"{title.rstrip('.')}. Heatmaps of log10 of the first-to-last gradient ratio, depth "
+               f"{depths[0]} to {depths[-1]} across and the activations {', '.join(activations)} down, "
+               f"on one colour scale from 10^-30 (dark) to 1 (bright): {panels}; grey cells have no ratio.")
+    return described(fig, alt)

@@ -16,12 +16,12 @@ import helpers
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_a_claim_that_holds_says_so(capsys):
-    helpers.claim("two is more than one", 2 > 1)
+def test_a_claim_that_holds_prints_nothing(capsys):
+    """A reader sees no trace of the checks that pass."""
+    assert helpers.claim("two is more than one", 2 > 1) is None
     helpers.claim("a tensor comparison", torch.tensor(3.0) > 2)
     helpers.claim("a numpy comparison", np.float64(3.0) > 2)
-    assert capsys.readouterr().out.splitlines() == [
-        "claim holds: two is more than one", "claim holds: a tensor comparison", "claim holds: a numpy comparison"]
+    assert capsys.readouterr() == ("", "")
 
 
 def test_a_claim_that_fails_quotes_the_sentence():
