@@ -13,6 +13,7 @@ import math
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator
 
 from helpers.network import ACTIVATIONS, make_activation
 
@@ -103,9 +104,13 @@ def line_summary(lines):
     return "; ".join(parts)
 
 
-def log_line_chart(lines, xlabel, ylabel, title, alt=None):
-    """One axis, log-scale y, one line per entry of `lines` (label -> (xs, ys)), with a legend.
+def log_line_chart(lines, xlabel, ylabel, title, alt=None, markers=True, log=True, guide=None):
+    """One axis, one line per entry of `lines` (label -> (xs, ys)), with a legend.
 
+    `log`: a logarithmic y axis (the default); where the lines span three decades or less, the
+    ticks at 2 and 5 times each power of ten are labelled too, so the axis can be read.
+    `markers`: mark each point (off for long curves such as a loss per training step).
+    `guide`: (y, label) draws a dotted grey reference line at y, named in the legend.
     The default alt text gives the title, the axes and where each line starts and ends."""
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.subplots()
@@ -113,17 +118,28 @@ def log_line_chart(lines, xlabel, ylabel, title, alt=None):
         ax.plot(
             list(xs),
             list(ys),
-            marker=MARKERS[i % len(MARKERS)],
+            marker=MARKERS[i % len(MARKERS)] if markers else "None",
             color=COLORS[i % len(COLORS)],
             linestyle=LINESTYLES[i % len(LINESTYLES)],
             label=label,
         )
-    ax.set_yscale("log")
+    if guide is not None:
+        ax.axhline(guide[0], color="grey", linestyle=":", linewidth=1.2, label=guide[1])
+    if log:
+        ax.set_yscale("log")
+        values = [float(y) for _, ys in lines.values() for y in ys if float(y) > 0 and math.isfinite(float(y))]
+        if values and math.log10(max(values) / min(values)) <= 3:
+            plain = FuncFormatter(lambda v, _: f"{v:g}")  # 0.2, 0.5, 1, 2 rather than 10^0 alone
+            ax.yaxis.set_minor_locator(LogLocator(subs=(2, 5)))
+            ax.yaxis.set_major_formatter(plain)
+            ax.yaxis.set_minor_formatter(plain)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend()
     if alt is None:
-        alt = (f"{title.rstrip('.')}. Line chart, logarithmic y axis: {ylabel} against {xlabel}, "
-               f"{line_summary(lines)}.")
+        scale = "logarithmic" if log else "linear"
+        reference = f"; a dotted line marks {guide[1]}" if guide is not None else ""
+        alt = (f"{title.rstrip('.')}. Line chart, {scale} y axis: {ylabel} against {xlabel}, "
+               f"{line_summary(lines)}{reference}.")
     return described(fig, alt)
 
 
@@ -193,17 +209,9 @@ def plot_loss_curves(histories, title=None, alt=None):
     if not histories:
         raise ValueError("histories must hold at least one training run, got none")
     lines = {label: (range(len(h["loss"])), h["loss"]) for label, h in histories.items()}
-    title = title or "Training loss"
-    if alt is None:
-        alt = (f"{title.rstrip('.')}. Line chart, logarithmic y axis: the loss (binary cross-entropy) "
-               f"against the training step, {line_summary(lines)}; a dotted line marks ln 2 = 0.69, "
-               f"the loss of guessing.")
-    fig = log_line_chart(lines, xlabel="training step", ylabel="loss (binary cross-entropy)", title=title, alt=alt)
-    for line in fig.axes[0].get_lines():
-        line.set_marker("None")
-    fig.axes[0].axhline(math.log(2), color="grey", linestyle=":", linewidth=1, label="ln 2: guessing")
-    fig.axes[0].legend(fontsize="small")
-    return fig
+    return log_line_chart(lines, xlabel="training step", ylabel="loss (binary cross-entropy)",
+                          title=title or "Training loss", alt=alt, markers=False,
+                          guide=(math.log(2), "ln 2 = 0.69: the loss of guessing"))
 
 
 def plot_sweep_heatmap(rows, title=None, alt=None):
