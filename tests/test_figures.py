@@ -104,8 +104,11 @@ def test_loss_curves_draw_each_run_and_the_loss_of_guessing():
     fig = helpers.plot_loss_curves({"a": {"loss": [0.7, 0.2]}, "b": {"loss": [0.7, 0.69]}}, title="t")
     (ax,) = fig.axes
     assert ax.get_yscale() == "log" and ax.get_title() == "t"
-    assert [line.get_label() for line in ax.get_lines()] == ["a", "b", "ln 2: guessing"]
+    assert [line.get_label() for line in ax.get_lines()] == ["a", "b", "ln 2 = 0.69: the loss of guessing"]
     assert ax.get_lines()[-1].get_ydata()[0] == pytest.approx(math.log(2))
+    # the legend shows what the lines show: no markers, and the guide line named
+    assert [line.get_marker() for line in ax.get_lines()[:2]] == ["None", "None"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "ln 2 = 0.69: the loss of guessing"
     looks = [(line.get_color(), line.get_linestyle()) for line in ax.get_lines()[:2]]
     assert looks[0] != looks[1]
     with pytest.raises(ValueError, match="histories must hold at least one training run"):
