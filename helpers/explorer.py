@@ -16,13 +16,17 @@ from IPython.display import Image as IPythonImage
 from traitlets import Any, TraitError, validate
 
 from helpers.arguments import check_choice, check_int
-from helpers.explorer_figure import GradientFigure
+from helpers.explorer_figure import GradientFigure, titled_png
 from helpers.family import BookNetworks
 from helpers.gradients import gradient_means
 from helpers.network import ACTIVATIONS, sample_input
 
 LIMITS = {"depth": (1, 200), "width": (1, 64), "seed": (0, 2**31 - 1), "input_scale": (1e-3, 1e3)}
 SHORTCUT_CHOICES = {"plain": "without shortcuts", "shortcut": "with shortcuts", "both": "both"}
+ACTIVATION_NAMES = {"gelu": "exact GELU", "gelu_tanh": "tanh-approximated GELU", "relu": "ReLU",
+                    "sigmoid": "sigmoid", "tanh": "tanh"}
+LINES = {"plain": "one line, the network without shortcuts", "shortcut": "one line, the network with shortcuts",
+         "both": "one line per network, without and with shortcuts"}
 DEFAULTS = {"depth": 10, "width": 3, "activation": "gelu", "shortcut": "both", "seed": 123, "input_scale": 1.0}
 
 
@@ -123,6 +127,11 @@ def share(means):
     return f"{first / last:.2g}"
 
 
+def counted(n, noun):
+    """'1 layer', '5 layers'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def finding(data):
     """One line: how much of the last layer's gradient reaches the first layer, per network."""
     labels = {"plain": "without shortcuts", "shortcut": "with shortcuts"}
@@ -215,17 +224,28 @@ class GradientExplorer:
         self.plot.show(self.data)
         self.image.value = self.plot.png()
 
-    def snapshot(self):
-        """The current figure as a picture to keep in a notebook (the widget itself is live)."""
-        return IPythonImage(data=bytes(self.image.value), format="png", alt=self.alt_text())
+    def snapshot(self, title=None):
+        """The current figure as a picture to keep in a notebook (the widget itself is live),
+        under a title stating its finding (by default the readout) and with `alt_text()`."""
+        png = titled_png(self.image.value, title or self.readout.value)
+        return IPythonImage(data=png, format="png", alt=self.alt_text())
 
     def alt_text(self):
-        """What the figure shows now, in words: the settings and the readout."""
+        """What the figure shows now, in two sentences: the readout (its finding), then what is
+        drawn for which settings, with the layers marked at the edges."""
         s = self.settings()
-        networks = {"both": "with and without shortcuts", "with": "with shortcuts", "without": "without shortcuts"}
-        return (f"The explorer's figure for {s['depth']} layers of {s['width']} units with {s['activation']}, "
-                f"seed {s['seed']}, input scale {s['input_scale']:g}: mean |gradient| of each layer's weights "
-                f"on a log scale, {networks.get(str(s['shortcut']), s['shortcut'])}. {self.readout.value}.")
+        marked = []
+        for kind, means in self.data.items():
+            values = list(means.values())
+            for count, mark in [(sum(v == 0 for v in values), "▼ (gradient exactly 0)"),
+                                (sum(not math.isfinite(v) for v in values), "▲ (inf or nan)")]:
+                if count:
+                    marked.append(f"{counted(count, 'layer')} {SHORTCUT_CHOICES[kind]} marked {mark}")
+        drawn = (f"Each layer's mean |gradient| on a log scale (the first layer on the left), "
+                 f"{LINES[s['shortcut']]}, for {counted(s['depth'], 'layer')} of {counted(s['width'], 'unit')} "
+                 f"with {ACTIVATION_NAMES.get(s['activation'], s['activation'])}, seed {s['seed']}, "
+                 f"input scale {s['input_scale']:g}")
+        return f"{self.readout.value}. {'; '.join([drawn, *marked])}."
 
     @property
     def widget(self):

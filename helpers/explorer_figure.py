@@ -11,6 +11,7 @@ Gradients that a log scale cannot show are marked, not dropped: a gradient that 
 
 import io
 import math
+import textwrap
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -118,3 +119,21 @@ class GradientFigure:
         buffer = io.BytesIO()
         image.convert("RGB").save(buffer, format="png", compress_level=1)  # opaque: no alpha to encode
         return buffer.getvalue()
+
+
+def titled_png(png, title, width=88):
+    """PNG bytes of the picture PNG under TITLE (wrapped to WIDTH characters a line), for a
+    picture kept in a notebook; the live widget's figure has its finding in the readout."""
+    lines = textwrap.wrap(title, width)
+    strip = Figure(figsize=(7, 0.12 + 0.2 * len(lines)), dpi=100)
+    FigureCanvasAgg(strip)
+    strip.text(0.5, 0.5, "\n".join(lines), ha="center", va="center", fontsize=10.5, linespacing=1.3)
+    strip.canvas.draw()
+    top = Image.frombuffer("RGBA", strip.canvas.get_width_height(), strip.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    figure = Image.open(io.BytesIO(bytes(png))).convert("RGB")
+    both = Image.new("RGB", (max(top.width, figure.width), top.height + figure.height), "white")
+    both.paste(top.convert("RGB"), (0, 0))
+    both.paste(figure, (0, top.height))
+    buffer = io.BytesIO()
+    both.save(buffer, format="png", optimize=True)
+    return buffer.getvalue()
