@@ -1,5 +1,7 @@
 # make lab      set up .venv (if needed) and start JupyterLab on the notebooks
 # make test     set up .venv (if needed), run the unit tests and nbval on every notebook
+#               (SCOPE=core: only what depends on the Python version, the unit tests and nbval;
+#               WORKERS=N: pytest-xdist workers, 2 by default, 0 for none)
 # make execute  re-run every notebook top to bottom in a fresh kernel and store the outputs
 # make exercises  regenerate the student version of the exercises with nbgrader
 # make bench    print the benchmarks' figures (nbval cost, explorer speed, autograde time)
@@ -21,6 +23,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PINS := constraints.txt
 TORCH_INDEX_URL ?=
+SCOPE ?= all
+WORKERS ?= 2
+$(if $(filter-out all core,$(SCOPE)),$(error SCOPE must be all or core, got '$(SCOPE)'))
 PORT ?= 8888
 EXPLORER_PORT ?= 8866
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -47,8 +52,9 @@ lab: setup
 explorer: setup
 	$(VENV)/bin/voila apps/explorer.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(EXPLORER_PORT)
 
+# --dist loadscope keeps each notebook's cells (and each test module) on one worker, in order.
 test: setup
-	$(PY) -m pytest --nbval tests notebooks
+	$(PY) -m pytest --nbval $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS) --dist loadscope) $(if $(filter core,$(SCOPE)),-m "not once") tests notebooks
 
 NBCONVERT := $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False \

@@ -62,3 +62,44 @@ def backward_factors(model, x):
         }
         for k, (row, gain) in enumerate(zip(rows, gains))
     ]
+
+
+def weight_gradient_parts(model, x):
+    """The pieces each weight matrix's gradient is built from, layer by layer.
+
+    For layer k with input `input` (the x its weight multiplies), pre-activation z = W x + b
+    and output f(z), after one forward and backward pass of `x` (one example, the MSE loss
+    against 0, as `gradient_means`): `signal` is the gradient of the loss at the layer's output
+    f(z) (what arrives from the layers above), `slope` the activation's slope f'(z), and
+    `gradient` autograd's d loss / d W. The rule they obey, an outer product:
+    `gradient == torch.outer(signal * slope, input)`. All are plain tensors, detached.
+    """
+    if not isinstance(model, ExampleDeepNeuralNetwork):
+        raise ValueError(f"model must be an ExampleDeepNeuralNetwork, got {type(model).__name__}")
+    check_input(x, model.layer_sizes[0])
+    if x.ndim != 2 or x.shape[0] != 1:
+        raise ValueError(f"x must hold one example, shape [1, n], got x of shape {tuple(x.shape)}")
+    weights = [linear.weight for linear, _ in model.layers]
+    with torch.enable_grad():
+        h = x.to(weights[0].dtype)
+        inputs, pre_activations, outputs = [], [], []
+        for linear, activation in model.layers:  # the forward pass of the model, step by step
+            z = linear(h)
+            out = activation(z)
+            inputs.append(h)
+            pre_activations.append(z)
+            outputs.append(out)
+            h = h + out if model.use_shortcut and out.shape == h.shape else out
+        loss = torch.nn.functional.mse_loss(h, torch.zeros_like(h))
+        signals_and_gradients = torch.autograd.grad(loss, outputs + weights)
+        slopes = []
+        for (_, activation), z in zip(model.layers, pre_activations):
+            z = z.detach().requires_grad_(True)
+            (slope,) = torch.autograd.grad(activation(z).sum(), z)  # elementwise: f'(z) at each z
+            slopes.append(slope)
+    n = len(model.layers)
+    signals, gradients = signals_and_gradients[:n], signals_and_gradients[n:]
+    return [
+        {"signal": s[0].detach(), "slope": f[0].detach(), "input": i[0].detach(), "gradient": g.detach()}
+        for s, f, i, g in zip(signals, slopes, inputs, gradients)
+    ]

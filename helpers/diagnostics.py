@@ -6,9 +6,13 @@ layer the activations' mean, standard deviation and share of saturated units (ta
 the same for the gradient arriving at those activations, and for every weight matrix the
 gradient's size and its ratio to the weight's. The hooks are removed afterwards, even when the
 model raises, and the model is left as it was: its parameters, its `.grad`s and its mode.
+
+Each row also carries a `label` in the lesson's words (`layer_label`: "layer 1", ..., "read-out"),
+which the figures use for their ticks.
 """
 
 import math
+import re
 
 import numpy as np
 import torch
@@ -17,23 +21,30 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from torch import nn
 
-from helpers.figures import COLORS
-
-# Line styles for figures with more lines than COLORS has colours: the first len(COLORS) lines
-# are solid, the next ones dashed, and so on, so no two lines share both colour and style.
-LAYER_LINESTYLES = ["-", "--", ":", "-."]
+from helpers.figures import COLORS, described, number
 
 
-def layer_line_style(i):
-    """Colour and line style of line `i` (0, 1, ...): each colour in turn, then the next line
-    style; no two of the first len(COLORS) * len(LAYER_LINESTYLES) lines (28) share both."""
-    if isinstance(i, bool) or not isinstance(i, int) or i < 0:
-        raise ValueError(f"i must be a line number (an integer of at least 0), got {i!r}")
-    return {"color": COLORS[i % len(COLORS)], "linestyle": LAYER_LINESTYLES[(i // len(COLORS)) % len(LAYER_LINESTYLES)]}
+def layer_label(name):
+    """A module or parameter name in the lesson's words: a name inside `layers.<i>` (the book's
+    network, also as the body of a classifier) is "layer <i + 1>", counted from the input; a name
+    inside `read_out` is "read-out"; any other name is kept, without a final ".weight"."""
+    if not isinstance(name, str):
+        raise ValueError(f"name must be a module or parameter name (a string), got {name!r}")
+    numbered = re.search(r"(?:^|\.)layers\.(\d+)(?:\.|$)", name)
+    if numbered:
+        return f"layer {int(numbered.group(1)) + 1}"
+    if re.search(r"(?:^|\.)read_out(?:\.|$)", name):
+        return "read-out"
+    return name.removesuffix(".weight")
+
 
 ACTIVATION_TYPES = (nn.GELU, nn.ReLU, nn.LeakyReLU, nn.ELU, nn.SiLU, nn.Sigmoid, nn.Tanh, nn.Softplus, nn.Mish)
-# A unit counts as saturated when its output is this close to the function's flat ends.
-SATURATED = {nn.Tanh: lambda y: y.abs() > 0.97, nn.Sigmoid: lambda y: (y < 0.03) | (y > 0.97)}
+# A unit counts as saturated when its output is this close to the function's flat ends: for
+# tanh |y| > 0.97, where its slope 1 - y^2 is below 0.06; for the sigmoid y < 0.03 or y > 0.97,
+# where its slope y (1 - y) is below 0.03.
+SATURATION = 0.97
+SATURATED = {nn.Tanh: lambda y: y.abs() > SATURATION,
+             nn.Sigmoid: lambda y: (y < 1 - SATURATION) | (y > SATURATION)}
 
 
 def watched_layers(model):
@@ -57,9 +68,9 @@ def layer_statistics(model, x, loss_fn=mse_to_zero):
     """One forward pass on `x`, `loss_fn(output)`, one backward pass; statistics per layer.
 
     Returns {'layers': [...], 'weights': [...]}. Each entry of 'layers' (in forward order):
-    name, type, the activations' mean/std/saturated share (None where the function has no
+    name, label (`layer_label`), type, the activations' mean/std/saturated share (None where the function has no
     flat ends) and values, and the gradient at those activations: mean/std and values (None
-    if no gradient reached them). Each entry of 'weights': name, the gradient's mean |value|
+    if no gradient reached them). Each entry of 'weights': name, label, the gradient's mean |value|
     and the ratio of its norm to the weight's norm (None for a parameter without gradient).
     """
     if not isinstance(model, nn.Module):
@@ -103,7 +114,7 @@ def layer_statistics(model, x, loss_fn=mse_to_zero):
         record = records[name]
         values = torch.cat(record["outputs"])
         masks = record["saturated_masks"]
-        row = {"name": name, "type": record["type"], "values": values, **summary(values),
+        row = {"name": name, "label": layer_label(name), "type": record["type"], "values": values, **summary(values),
                "saturated": None if masks[0] is None else torch.cat(masks).float().mean().item()}
         if record["grads"]:
             grad_values = torch.cat(record["grads"])
@@ -115,49 +126,69 @@ def layer_statistics(model, x, loss_fn=mse_to_zero):
     weight_rows = []
     for (name, param), grad in zip(weights, grads):
         if grad is None:
-            weight_rows.append({"name": name, "grad_mean_abs": None, "grad_to_weight": None})
+            weight_rows.append({"name": name, "label": layer_label(name), "grad_mean_abs": None, "grad_to_weight": None})
             continue
         weight_norm = param.detach().norm().item()
         weight_rows.append({
             "name": name,
+            "label": layer_label(name),
             "grad_mean_abs": grad.abs().mean().item(),
             "grad_to_weight": grad.norm().item() / weight_norm if weight_norm > 0 else math.inf,
         })
     return {"layers": rows, "weights": weight_rows}
 
 
-def plot_distributions(stats, which="activations", title=None, bins=40):
-    """One density line per layer: of the activations (`which="activations"`) or of the
-    gradients arriving at them (`which="gradients"`), the picture of Glorot & Bengio. Each line
-    has its own colour and line style (`layer_line_style`)."""
+def layer_spreads(stats, which="activations"):
+    """(label, standard deviation) of each watched layer: of its activations, or of the gradient
+    arriving at them (`which="gradients"`; None for a layer no gradient reached)."""
     if which not in ("activations", "gradients"):
         raise ValueError(f"which must be 'activations' or 'gradients', got {which!r}")
-    key = "values" if which == "activations" else "grad_values"
-    rows = [row for row in stats["layers"] if row[key] is not None]
-    fig = Figure(figsize=(8, 3.8), layout="constrained")
+    key = "std" if which == "activations" else "grad_std"
+    return [(row["label"], row[key]) for row in stats["layers"]]
+
+
+def mark_missing(ax, positions, label):
+    """Triangles at the bottom of `ax` over the x `positions` that have nothing to draw."""
+    if positions:
+        ax.plot(positions, [0.02] * len(positions), linestyle="none", marker="v", color=COLORS[1],
+                transform=ax.get_xaxis_transform(), label=label)
+        ax.legend(fontsize="small")
+
+
+def plot_distributions(stats, which="activations", title=None, alt=None):
+    """The spread of each layer at a glance: one bar per layer, the standard deviation of its
+    activations (linear axis) or of the gradient arriving at them (`which="gradients"`, log axis),
+    its value written on top, layer 1 (next to the input) on the left. A layer without gradient
+    (or with a spread of exactly 0 on the log axis) gets a triangle at the bottom instead."""
+    spreads = layer_spreads(stats, which)
+    if not spreads:
+        raise ValueError("stats hold no layers to plot")
+    log = which == "gradients"
+    fig = Figure(figsize=(8, 3.6), layout="constrained")
     ax = fig.subplots()
-    everything = np.concatenate([row[key].numpy() for row in rows]) if rows else np.zeros(1)
-    low, high = np.percentile(everything, [0.5, 99.5])
-    edges = np.linspace(low, high, bins + 1) if high > low else bins  # one set of bins for all layers
-    for i, row in enumerate(rows):
-        values = row[key].numpy()
-        counts, edges = np.histogram(values, bins=edges)
-        # a layer whose values all fall outside the shared range (a single outlier unit) has no
-        # counts: draw it flat instead of dividing by zero
-        density = counts / (counts.sum() * np.diff(edges)) if counts.sum() else np.zeros(len(counts))
-        label = f"{row['name']} ({row['type']}): std {np.std(values):.2g}"
-        if which == "activations" and row["saturated"] is not None:
-            label += f", {100 * row['saturated']:.0f}% saturated"
-        ax.plot((edges[:-1] + edges[1:]) / 2, density, **layer_line_style(i), label=label)
-    ax.set(xlabel="activation value" if which == "activations" else "gradient at the activation",
-           ylabel="density")
-    ax.legend(fontsize="small")
-    ax.set_title(title or f"Distribution of the {which}, layer by layer")
-    return fig
+    drawn = [(i, value) for i, (_, value) in enumerate(spreads) if value is not None and (value > 0 or not log)]
+    bars = ax.bar([i for i, _ in drawn], [value for _, value in drawn], color=COLORS[2] if log else COLORS[0],
+                  edgecolor="black", linewidth=0.6)
+    ax.bar_label(bars, labels=[f"{value:.2g}" for _, value in drawn], fontsize="small", padding=2)
+    if log:
+        ax.set_yscale("log")
+    ax.margins(y=0.15)
+    ax.set_xticks(range(len(spreads)), [label for label, _ in spreads])
+    what = "gradient arriving at the activations" if log else "activations"
+    ax.set(xlabel="layer (1: next to the input)", ylabel=f"standard deviation of the {'gradient' if log else 'activations'}")
+    mark_missing(ax, [i for i in range(len(spreads)) if i not in dict(drawn)], "no gradient (or exactly 0)")
+    title = title or f"Spread of the {what}, layer by layer"
+    ax.set_title(title)
+    if alt is None:
+        values = ", ".join(f"{label} {number(value)}" if value is not None else f"{label} none" for label, value in spreads)
+        alt = (f"{title.rstrip('.')}. Bar chart, one bar per layer from {spreads[0][0]} (next to the input) to "
+               f"{spreads[-1][0]}, {'logarithmic' if log else 'linear'} axis: the standard deviation of the {what}: {values}.")
+    return described(fig, alt)
 
 
-def plot_weight_gradients(stats, title=None):
-    """The ratio of each weight matrix's gradient norm to its own norm, on a log scale. A weight
+def plot_weight_gradients(stats, title=None, alt=None):
+    """The ratio of each weight matrix's gradient norm to its own norm, on a log scale, from the
+    input side on the left; ticks in the lesson's words ("layer 1", ..., "read-out"). A weight
     without gradient is marked at the bottom instead of crashing or vanishing."""
     rows = stats["weights"]
     if not rows:
@@ -166,21 +197,28 @@ def plot_weight_gradients(stats, title=None):
     ax = fig.subplots()
     positions = range(len(rows))
     ratios = [r["grad_to_weight"] if r["grad_to_weight"] else np.nan for r in rows]
-    ax.plot(positions, ratios, marker="o", color=COLORS[0], label="|gradient| / |weight|")
-    missing = [i for i, r in enumerate(rows) if not r["grad_to_weight"]]
-    if missing:
-        ax.plot(missing, [0.02] * len(missing), linestyle="none", marker="v", color=COLORS[1],
-                transform=ax.get_xaxis_transform(), label="no gradient (or exactly 0)")
+    ax.plot(positions, ratios, marker="o", color=COLORS[0], label="‖gradient‖ / ‖weight‖")
     ax.set_yscale("log")
-    ax.set_xticks(list(positions), [r["name"].removesuffix(".weight") for r in rows], rotation=45, ha="right",
-                  fontsize="small")
-    ax.set(ylabel="gradient norm / weight norm")
+    ax.set_xticks(list(positions), [r["label"] for r in rows], fontsize="small")
+    ax.set(xlabel="weight matrix (layer 1: next to the input)", ylabel="gradient norm / weight norm")
     ax.legend(fontsize="small")
-    ax.set_title(title or "How strongly each weight matrix is pushed, relative to its size")
-    return fig
+    mark_missing(ax, [i for i, r in enumerate(rows) if not r["grad_to_weight"]], "no gradient (or exactly 0)")
+    title = title or "How strongly each weight matrix is pushed, relative to its size"
+    ax.set_title(title)
+    if alt is None:
+        measured = [(r["label"], r["grad_to_weight"]) for r in rows if r["grad_to_weight"]]
+        summary_text = "no weight matrix gets any gradient"
+        if measured:
+            low, high = min(measured, key=lambda m: m[1]), max(measured, key=lambda m: m[1])
+            missing = len(rows) - len(measured)
+            summary_text = (f"the smallest ratio is {number(low[1])} ({low[0]}), the largest {number(high[1])} "
+                            f"({high[0]})" + (f"; {missing} without gradient, marked at the bottom" if missing else ""))
+        alt = (f"{title.rstrip('.')}. Line chart with a logarithmic y axis: the ratio of gradient norm to weight norm "
+               f"of each weight matrix, {rows[0]['label']} to {rows[-1]['label']}: {summary_text}.")
+    return described(fig, alt)
 
 
-def plot_gradient_heatmap(grad_norms, title=None):
+def plot_gradient_heatmap(grad_norms, title=None, alt=None):
     """Layer x training step: the norm of each weight matrix's gradient (log colour scale).
 
     `grad_norms` is the 'grad_norms' of one `train` run, or a dict label -> 'grad_norms' of
@@ -188,6 +226,7 @@ def plot_gradient_heatmap(grad_norms, title=None):
     one colour scale (from the smallest to the largest positive norm of all runs) and one colour
     bar, so one colour means one gradient norm in every panel. A norm of exactly 0 is drawn in
     the colour of the smallest. Rows are numbered from 1, the weight matrix nearest the input.
+    The default alt text gives each panel's smallest and largest norm.
     """
     runs = grad_norms if isinstance(grad_norms, dict) else {None: grad_norms}
     if not runs:
@@ -219,4 +258,11 @@ def plot_gradient_heatmap(grad_norms, title=None):
         axes[0].set_title(title)
     else:
         fig.suptitle(title)
-    return fig
+    if alt is None:
+        panels = "; ".join(f"{label + ': ' if label is not None else ''}from {number(array.min())} to {number(array.max())}"
+                           for label, array in data.items())
+        layers, steps = next(iter(data.values())).shape
+        alt = (f"{title.rstrip('.')}. {'Heatmap' if len(data) == 1 else f'{len(data)} heatmaps, one above the other,'} of "
+               f"the gradient norm of every weight matrix, rows 1 (next to the input) to {layers} up and training steps "
+               f"0 to {steps - 1} across, on one logarithmic colour scale: {panels}.")
+    return described(fig, alt)

@@ -235,12 +235,11 @@ class GradientExplorer:
         drawn for which settings, with the layers marked at the edges."""
         s = self.settings()
         marked = []
-        for kind, means in self.data.items():
-            values = list(means.values())
-            for count, mark in [(sum(v == 0 for v in values), "▼ (gradient exactly 0)"),
-                                (sum(not math.isfinite(v) for v in values), "▲ (inf or nan)")]:
-                if count:
-                    marked.append(f"{counted(count, 'layer')} {SHORTCUT_CHOICES[kind]} marked {mark}")
+        for mark, what, test in [("▼", "exactly 0", lambda v: v == 0), ("▲", "inf or nan", lambda v: not math.isfinite(v))]:
+            counts = [f"{sum(map(test, means.values()))} {SHORTCUT_CHOICES[kind]}" for kind, means in self.data.items()
+                      if any(map(test, means.values()))]
+            if counts:
+                marked.append(f"{mark} marks the layers whose gradient is {what}: {', '.join(counts)}")
         drawn = (f"Each layer's mean |gradient| on a log scale (the first layer on the left), "
                  f"{LINES[s['shortcut']]}, for {counted(s['depth'], 'layer')} of {counted(s['width'], 'unit')} "
                  f"with {ACTIVATION_NAMES.get(s['activation'], s['activation'])}, seed {s['seed']}, "

@@ -121,10 +121,20 @@ class GradientFigure:
         return buffer.getvalue()
 
 
-def titled_png(png, title, width=88):
-    """PNG bytes of the picture PNG under TITLE (wrapped to WIDTH characters a line), for a
-    picture kept in a notebook; the live widget's figure has its finding in the readout."""
-    lines = textwrap.wrap(title, width)
+def balanced_lines(text, width):
+    """TEXT in lines of at most WIDTH characters, as few as that takes and of similar length."""
+    count = len(textwrap.wrap(text, width))
+    return next(lines for narrow in range(math.ceil(len(text) / count), width + 1)
+                if len(lines := textwrap.wrap(text, narrow)) <= count)
+
+
+def titled_png(png, title, width=90):
+    """PNG bytes of the picture PNG under TITLE, for a picture kept in a notebook (the live
+    widget's figure has its finding in the readout). A title longer than WIDTH characters is
+    broken after its colon, if it has one, and into lines of similar length."""
+    head, colon, rest = title.partition(": ")
+    parts = [head + ":", rest] if len(title) > width and colon else [title]
+    lines = [line for part in parts for line in balanced_lines(part, width)]
     strip = Figure(figsize=(7, 0.12 + 0.2 * len(lines)), dpi=100)
     FigureCanvasAgg(strip)
     strip.text(0.5, 0.5, "\n".join(lines), ha="center", va="center", fontsize=10.5, linespacing=1.3)

@@ -6,6 +6,9 @@ layers (`BookNetworks`), so they share the forward pass through them too. One fo
 through the deepest stack; then, for each depth, one backward pass starts at that depth's last
 layer and asks autograd for just the first and the last weight matrix. The operations on each
 path are the ones a separately built network performs, so the numbers are the same.
+
+`last_layer_inputs` follows the same networks forward only: what reaches their last layer, and
+what that layer makes of it (why some of them pass back no gradient at all).
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -95,3 +98,37 @@ def depth_sweep(depths, activation="gelu", use_shortcut=False, width=3, seed=123
     kind = "shortcut" if check_bool("use_shortcut", use_shortcut) else "plain"
     rows = gradient_sweep(depths, [activation], [kind], width, seed)
     return [{key: row[key] for key in ("depth", "first", "last", "ratio")} for row in rows]
+
+
+def last_layer_inputs(depths, activation="gelu", use_shortcut=True, width=3, seed=123):
+    """What reaches the last layer of the sweep's networks (`gradient_sweep`'s, same seed and
+    input), depth by depth, in one forward pass through the shared layers.
+
+    Returns {depth: {'entering': the largest |value| entering the last layer, 'z': the last
+    layer's input to its activation (its Linear's output; the layer has one unit), 'output': the
+    network's output, 'switched_off': whether some layer's outputs were all exactly 0, the last
+    layer's included}}.
+    """
+    depths = check_depths(depths)
+    check_choice("activation", activation, ACTIVATIONS)
+    check_bool("use_shortcut", use_shortcut)
+    check_int("width", width, low=1)
+    check_int("seed", seed, low=0)
+    family = BookNetworks(width, seed)
+    h, off = sample_input(width), False
+    states = [(h, off)]  # the input of layer i, and whether a layer before it was switched off
+    with torch.no_grad():
+        for layer in family.hidden_blocks(max(depths), activation):
+            out = layer(h)
+            off = off or bool((out == 0).all())
+            h = h + out if use_shortcut and h.shape == out.shape else out
+            states.append((h, off))
+        found = {}
+        for depth in depths:
+            h, off = states[depth - 1]
+            last = family.last_block(depth, activation)
+            z, out = last[0](h), last(h)
+            output = h + out if use_shortcut and h.shape == out.shape else out
+            found[depth] = {"entering": h.abs().max().item(), "z": z.item(), "output": output.item(),
+                            "switched_off": off or bool((out == 0).all())}
+    return found

@@ -7,6 +7,7 @@ keeps the width, followed by a linear read-out that gives one logit.
 """
 
 import math
+from collections import OrderedDict
 
 import torch
 from torch import nn
@@ -32,13 +33,16 @@ def make_spirals(points=300, noise=0.2, turns=1.5, seed=0):
 
 def build_classifier(depth, width=16, activation="gelu", use_shortcut=False, seed=0):
     """`depth` Linear + activation layers (2 -> width, then width -> width, shortcuts where the
-    width stays), then a linear read-out to one logit; weights drawn after `torch.manual_seed`."""
+    width stays), then a linear read-out to one logit; weights drawn after `torch.manual_seed`.
+
+    An `nn.Sequential` of two parts, `body` (an `ExampleDeepNeuralNetwork`) and `read_out`, so
+    its parameters are named `body.layers.{i}.0.weight` ... and `read_out.weight`."""
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
         raise ValueError(f"depth must be a positive integer, got {depth!r}")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         body = ExampleDeepNeuralNetwork([2] + [width] * depth, use_shortcut, activation)
-        return nn.Sequential(body, nn.Linear(width, 1))
+        return nn.Sequential(OrderedDict(body=body, read_out=nn.Linear(width, 1)))
 
 
 def weight_gradient_norms(model):

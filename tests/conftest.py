@@ -1,5 +1,20 @@
 import pytest
 
+# Tests whose outcome does not depend on the Python version: a real browser against JupyterLab
+# and Voila, the nbgrader class, the Colab and wheel routes, the set-up files and the venv guard.
+# CI runs them on one Python only (`make test SCOPE=core` leaves them out on the others); the
+# unit tests and nbval run on every supported Python.
+ONCE = {"test_browser.py", "test_classroom.py", "test_routes.py", "test_setup_files.py", "test_venv_guard.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in ONCE:
+            item.add_marker(pytest.mark.once)
+
+
+import pytest
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):

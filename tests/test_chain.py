@@ -3,6 +3,7 @@ import torch
 
 import helpers
 from helpers import ExampleDeepNeuralNetwork, backward_factors, layer_jacobians, sample_input
+from helpers.chain import weight_gradient_parts
 
 
 def book_model(use_shortcut):
@@ -43,6 +44,41 @@ def test_backward_factors_show_the_collapse_and_its_cure():
     assert all(r["layer_gain"] >= 1 for r in shortcut[:4])
 
 
+@pytest.mark.parametrize("use_shortcut", [False, True])
+def test_a_weight_gradient_is_signal_times_slope_times_input(use_shortcut):
+    model = book_model(use_shortcut)
+    parts = weight_gradient_parts(model, sample_input())
+    means = helpers.gradient_means(model, sample_input())
+    assert len(parts) == 5
+    for part, mean in zip(parts, means.values()):
+        rebuilt = torch.outer(part["signal"] * part["slope"], part["input"])
+        torch.testing.assert_close(rebuilt, part["gradient"])
+        assert part["gradient"].abs().mean().item() == pytest.approx(mean, rel=1e-6)
+    torch.testing.assert_close(parts[0]["input"], sample_input()[0])
+    # The last layer's signal is the gradient of the MSE loss at the output: 2 * output
+    output = model(sample_input())[0]
+    torch.testing.assert_close(parts[-1]["signal"], 2 * output.detach())
+
+
+def test_the_signal_is_the_output_gradient_times_the_jacobians_above():
+    model = book_model(True)
+    parts = weight_gradient_parts(model, sample_input())
+    rows = layer_jacobians(model, sample_input())
+    carried = parts[-1]["signal"]
+    for k in range(3, -1, -1):  # down from the last layer: the signal at layer k's output
+        carried = carried @ rows[k + 1]["jacobian"]
+        torch.testing.assert_close(parts[k]["signal"], carried)
+
+
+def test_weight_gradient_parts_leaves_the_model_as_it_was():
+    model = book_model(False)
+    weight_gradient_parts(model, sample_input())
+    assert all(p.grad is None for p in model.parameters())
+    with torch.no_grad():  # works inside a caller's no_grad too
+        parts = weight_gradient_parts(model, sample_input())
+    assert parts[0]["gradient"].abs().sum() > 0
+
+
 def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="model must be an ExampleDeepNeuralNetwork, got Linear"):
         layer_jacobians(torch.nn.Linear(3, 3), sample_input())
@@ -50,3 +86,7 @@ def test_bad_arguments_are_refused():
         layer_jacobians(book_model(False), torch.ones(2, 3))
     with pytest.raises(ValueError, match=r"layer_sizes\[0\]=3"):
         helpers.backward_factors(book_model(False), torch.ones(1, 4))
+    with pytest.raises(ValueError, match="model must be an ExampleDeepNeuralNetwork, got Linear"):
+        weight_gradient_parts(torch.nn.Linear(3, 3), sample_input())
+    with pytest.raises(ValueError, match=r"x must hold one example"):
+        weight_gradient_parts(book_model(True), torch.ones(2, 3))

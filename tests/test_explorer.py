@@ -1,17 +1,19 @@
 """The gradient explorer driven from Python, as a notebook or a benchmark drives it."""
 
+import io
 import itertools
 import math
 
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 from traitlets import TraitError
 
 import helpers
 from helpers.explorer import TOOLTIP, finding
 from helpers.family import BookNetworks
-from helpers.explorer_figure import GradientFigure, decade_limits, round_up_depth
+from helpers.explorer_figure import GradientFigure, balanced_lines, decade_limits, round_up_depth
 
 
 def reference(depth, width, activation, kind, seed, input_scale):
@@ -279,7 +281,44 @@ def test_set_refuses_the_lot_when_one_value_is_bad():
     assert (e.settings(), e.data) == before
 
 
-def test_the_figure_saved_by_hand_shows_the_data():
+def test_the_figure_saved_by_hand_shows_the_data_under_a_title():
     e = helpers.gradient_explorer(depth=8)
     assert all(artist.get_visible() for artist in e.plot.dynamic)
-    assert e.snapshot().data == bytes(e.image.value)
+    kept = Image.open(io.BytesIO(e.snapshot().data)).convert("RGB")
+    live = Image.open(io.BytesIO(bytes(e.image.value))).convert("RGB")
+    assert kept.width == live.width and kept.height > live.height
+    assert kept.crop((0, kept.height - live.height, kept.width, kept.height)).tobytes() == live.tobytes()
+    title = np.asarray(kept.crop((0, 0, kept.width, kept.height - live.height)))
+    assert (title < 128).any()  # the title strip holds dark text
+
+
+def test_a_long_title_breaks_after_its_colon_into_even_lines():
+    assert balanced_lines("short", 90) == ["short"]
+    lines = balanced_lines("word " * 40, 90)
+    assert len(lines) == 3 and all(len(line) <= 90 for line in lines)
+    assert max(map(len, lines)) - min(map(len, lines)) <= 16
+
+
+def alt(image):
+    _, metadata = image._repr_png_()
+    return metadata["alt"]
+
+
+def test_the_kept_picture_says_in_words_what_it_shows():
+    e = helpers.gradient_explorer(depth=5)
+    assert alt(e.snapshot()) == e.alt_text() == (
+        "The first layer gets, of the last layer's gradient: 0.04 without shortcuts, 0.17 with shortcuts. "
+        "Each layer's mean |gradient| on a log scale (the first layer on the left), one line per network, "
+        "without and with shortcuts, for 5 layers of 3 units with exact GELU, seed 123, input scale 1."
+    )
+    e.set(depth=30, activation="relu")
+    assert e.alt_text().endswith("with ReLU, seed 123, input scale 1; "
+                                 "▼ marks the layers whose gradient is exactly 0: 20 without shortcuts, 2 with shortcuts.")
+    e.set(depth=200, activation="gelu", seed=0, input_scale=1000.0)
+    assert e.alt_text().endswith("▼ marks the layers whose gradient is exactly 0: 131 without shortcuts, 31 with shortcuts; "
+                                 "▲ marks the layers whose gradient is inf or nan: 169 with shortcuts.")
+    e.set(depth=1, width=1, shortcut="plain", activation="gelu_tanh", seed=0, input_scale=0.5)
+    assert ("one line, the network without shortcuts, for 1 layer of 1 unit with tanh-approximated GELU, "
+            "seed 0, input scale 0.5.") in e.alt_text()
+    e.set(shortcut="shortcut")
+    assert "one line, the network with shortcuts" in e.alt_text()

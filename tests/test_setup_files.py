@@ -9,6 +9,8 @@ No conda solver is reachable where the tests run, so this is what can be checked
 """
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -255,3 +257,32 @@ def test_readme_lists_every_notebook_and_the_two_commands():
         assert f"notebooks/{notebook.name}" in readme, f"{notebook.name} missing from the series map"
     assert "make lab" in readme and "make test" in readme
     assert "conda env create -f environment.yml" in readme
+
+
+def test_ci_runs_the_whole_suite_on_the_first_python_and_the_core_on_the_others():
+    ci = (ROOT / ".ci/run").read_text()
+    loop = ci[ci.index("scope=all"):]
+    assert re.search(r'make test PYTHON="\$python" SCOPE=\$scope', loop)
+    assert loop.index("make test") < loop.index("scope=core"), "the first Python must run SCOPE=all"
+
+
+def test_scope_core_leaves_out_exactly_the_tests_marked_once():
+    """`make test SCOPE=core` deselects the version-independent test files and nothing else."""
+    from tests.conftest import ONCE
+
+    def collected(*extra):
+        done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", *extra, "tests"],
+                              cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        return {line.split("::")[0].rsplit("/", 1)[-1] for line in done.stdout.splitlines() if "::" in line}
+
+    everything, core = collected(), collected("-m", "not once")
+    assert {"test_setup_files.py", "test_venv_guard.py", "test_gradients.py"} <= everything
+    assert everything - core == ONCE & everything  # (test_browser.py is collected only where Chromium is)
+    assert not ONCE & core
+
+
+def test_make_refuses_an_unknown_scope():
+    done = subprocess.run(["make", "--no-print-directory", "-s", "test", "SCOPE=fast"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "SCOPE must be all or core, got 'fast'" in done.stderr

@@ -5,7 +5,8 @@ import torch
 from torch import nn
 
 import helpers
-from helpers.diagnostics import watched_layers
+from helpers.diagnostics import layer_label, watched_layers
+from helpers.sweeps import last_layer_inputs
 
 
 def test_spirals_are_balanced_and_reproducible():
@@ -28,6 +29,8 @@ def test_classifier_is_the_book_network_with_a_read_out():
     body, head = model
     assert body.layer_sizes == [2, 8, 8, 8, 8] and body.use_shortcut and body.activation == "tanh"
     assert (head.in_features, head.out_features) == (8, 1)
+    names = [name for name, _ in model.named_parameters()]
+    assert names[0] == "body.layers.0.0.weight" and names[-2:] == ["read_out.weight", "read_out.bias"]
     same = helpers.build_classifier(4, width=8, activation="tanh", use_shortcut=True, seed=1)
     assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), same.state_dict().values()))
     with pytest.raises(ValueError, match="depth must be a positive integer, got 0"):
@@ -172,30 +175,100 @@ def test_largest_spike_refuses_curves_without_two_finite_losses(losses):
         helpers.training.largest_spike(losses)
 
 
-def test_layer_line_styles_never_repeat_within_28_lines():
-    from helpers.diagnostics import layer_line_style
-
-    styles = [tuple(layer_line_style(i).values()) for i in range(28)]
-    assert len(set(styles)) == 28
-    assert layer_line_style(0) == {"color": helpers.figures.COLORS[0], "linestyle": "-"}
-    assert layer_line_style(7)["linestyle"] == "--"
-    with pytest.raises(ValueError, match="i must be a line number .* got -1"):
-        layer_line_style(-1)
+@pytest.mark.parametrize("name, label", [
+    ("layers.0.0.weight", "layer 1"), ("body.layers.7.1", "layer 8"), ("body.layers.11.0.weight", "layer 12"),
+    ("read_out.weight", "read-out"), ("read_out", "read-out"), ("conv.weight", "conv"), ("act", "act"),
+    ("mylayers.2.weight", "mylayers.2"),
+])
+def test_layer_labels_use_the_lessons_words(name, label):
+    assert layer_label(name) == label
 
 
-@pytest.mark.parametrize("depth", [8, 20])
-@pytest.mark.parametrize("which", ["activations", "gradients"])
-def test_no_two_density_lines_share_colour_and_style(depth, which):
-    x, y = helpers.make_spirals(40)
-    model = helpers.build_classifier(depth, width=16, activation="tanh", seed=0)
-    stats = helpers.layer_statistics(model, x)
-    fig = helpers.plot_distributions(stats, which)
-    lines = fig.axes[0].get_lines()
-    assert len(lines) == depth
-    looks = [(line.get_color(), line.get_linestyle()) for line in lines]
-    assert len(set(looks)) == len(looks), looks
-    legend = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
-    assert len(legend) == depth  # every line is in the legend, with its own look
+def test_statistics_rows_carry_the_lessons_labels():
+    x, _ = helpers.make_spirals(40)
+    stats = helpers.layer_statistics(helpers.build_classifier(3, width=4, activation="tanh"), x)
+    assert [r["label"] for r in stats["layers"]] == ["layer 1", "layer 2", "layer 3"]
+    assert [r["label"] for r in stats["weights"]] == ["layer 1", "layer 2", "layer 3", "read-out"]
+
+
+@pytest.mark.parametrize("depth", [3, 8])
+def test_spread_bars_show_one_bar_per_layer_with_its_std(depth):
+    x, _ = helpers.make_spirals(40)
+    stats = helpers.layer_statistics(helpers.build_classifier(depth, width=16, activation="tanh", seed=0), x)
+    for which, key, scale in [("activations", "std", "linear"), ("gradients", "grad_std", "log")]:
+        fig = helpers.plot_distributions(stats, which, title="finding")
+        ax = fig.axes[0]
+        assert [bar.get_height() for bar in ax.patches] == pytest.approx([r[key] for r in stats["layers"]])
+        assert [t.get_text() for t in ax.get_xticklabels()] == [f"layer {i}" for i in range(1, depth + 1)]
+        assert ax.get_yscale() == scale and ax.get_xlabel() == "layer (1: next to the input)"
+        assert ax.get_title() == "finding"
+        assert fig.alt_text.startswith("finding. Bar chart, one bar per layer from layer 1")
+        assert f"layer 1 {stats['layers'][0][key]:.2g}" in fig.alt_text
+
+
+def test_spread_bars_mark_a_layer_without_gradient():
+    stats = {"layers": [{"label": "layer 1", "std": 0.5, "grad_std": None}, {"label": "layer 2", "std": 0.4, "grad_std": 1e-3}]}
+    fig = helpers.plot_distributions(stats, "gradients", alt="Given words.")
+    ax = fig.axes[0]
+    assert [bar.get_height() for bar in ax.patches] == [1e-3]
+    (marker,) = ax.get_lines()
+    assert list(marker.get_xdata()) == [0] and marker.get_label() == "no gradient (or exactly 0)"
+    assert fig.alt_text == "Given words."
+    with pytest.raises(ValueError, match="stats hold no layers to plot"):
+        helpers.plot_distributions({"layers": []})
+
+
+def test_weight_gradients_are_labelled_in_the_lessons_words():
+    x, _ = helpers.make_spirals(40)
+    stats = helpers.layer_statistics(helpers.build_classifier(8, width=16, activation="tanh", seed=0), x)
+    fig = helpers.plot_weight_gradients(stats, title="finding")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [f"layer {i}" for i in range(1, 9)] + ["read-out"]
+    assert ax.get_xlabel() == "weight matrix (layer 1: next to the input)"
+    assert list(ax.get_lines()[0].get_ydata()) == pytest.approx([r["grad_to_weight"] for r in stats["weights"]])
+    assert fig.alt_text.startswith("finding. Line chart") and "layer 1 to read-out" in fig.alt_text
+    assert "without gradient" not in fig.alt_text
+
+
+def test_weight_gradients_mark_a_weight_without_gradient():
+    _, _, (_, conv, x) = models_and_inputs()
+    fig = helpers.plot_weight_gradients(helpers.layer_statistics(conv, x))
+    assert "1 without gradient, marked at the bottom" in fig.alt_text
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["conv", "head", "unused"]
+
+
+def test_gradient_heatmap_alt_text_gives_each_panel_its_range():
+    fig = helpers.plot_gradient_heatmap({"plain": [[1e-9, 1e-3], [2e-9, 2e-3]], "shortcuts": [[0.1, 5.0], [0.2, 3.0]]},
+                                        title="finding")
+    assert fig.alt_text.startswith("finding. 2 heatmaps")
+    assert "plain: from 1e-09 to 0.002" in fig.alt_text and "shortcuts: from 0.1 to 5" in fig.alt_text
+    assert helpers.plot_gradient_heatmap([[1.0]], alt="Mine.").alt_text == "Mine."
+
+
+def test_last_layer_inputs_follow_the_sweeps_networks():
+    found = last_layer_inputs([1, 2, 5], "gelu", use_shortcut=True)
+    assert list(found) == [1, 2, 5]
+    for depth, run in found.items():
+        torch.manual_seed(123)
+        model = helpers.ExampleDeepNeuralNetwork(helpers.book_layer_sizes(depth), True, "gelu")
+        h = helpers.sample_input()
+        with torch.no_grad():
+            for layer in model.layers[:-1]:
+                h = h + layer(h)
+            assert run["entering"] == h.abs().max().item()
+            assert run["z"] == model.layers[-1][0](h).item()
+            assert run["output"] == model(helpers.sample_input()).item()
+    assert found[1]["entering"] == 1.0  # depth 1: the sample input itself reaches the last layer
+
+
+def test_last_layer_inputs_see_a_switched_off_relu_layer():
+    plain = last_layer_inputs(range(1, 65), "relu", use_shortcut=False)
+    grey = {r["depth"] for r in helpers.gradient_sweep(range(1, 65), ["relu"], ["plain"]) if not r["ratio"] > 0}
+    assert {d for d, run in plain.items() if run["switched_off"]} == grey
+    with pytest.raises(ValueError, match="depths must be positive integers"):
+        last_layer_inputs([0])
+    with pytest.raises(ValueError, match="use_shortcut must be True or False"):
+        last_layer_inputs([2], use_shortcut="yes")
 
 
 def test_gradient_heatmaps_share_one_colour_scale():
