@@ -124,6 +124,8 @@ class GradientFigure:
 def balanced_lines(text, width):
     """TEXT in lines of at most WIDTH characters, as few as that takes and of similar length."""
     count = len(textwrap.wrap(text, width))
+    if count <= 1:
+        return [text] if text else []
     return next(lines for narrow in range(math.ceil(len(text) / count), width + 1)
                 if len(lines := textwrap.wrap(text, narrow)) <= count)
 

@@ -112,3 +112,27 @@ def test_a_check_cell_that_prints_is_caught(tmp_path):
         test_claims_live_in_collapsed_check_cells_that_print_nothing(path)
     with pytest.raises(AssertionError):
         test_no_claim_lines_in_what_a_reader_sees(path)
+
+
+@pytest.mark.parametrize("path", SERIES, ids=lambda p: p.name)
+def test_the_core_path_reads_in_one_sitting(path):
+    """At most 2,500 words of prose and code in 01 and 02, 3,000 in the others, not counting the
+    check cells and the optional sections (tools/word_counts.py prints the counts)."""
+    from tools.word_counts import budget, counts
+
+    core, _optional, _checks = counts(json.loads(path.read_text()))
+    assert core <= budget(path), f"{path.name}: {core} core words, budget {budget(path)}"
+
+
+def test_word_counts_leave_out_check_cells_and_optional_sections():
+    from tools.word_counts import counts
+
+    notebook = {"cells": [
+        {"cell_type": "markdown", "source": "# Title\none two three"},
+        {"cell_type": "code", "metadata": {}, "source": "x = 1"},
+        {"cell_type": "code", "metadata": {"tags": ["claims"]}, "source": "helpers.claim('a b', True)"},
+        {"cell_type": "markdown", "source": "## 2. (Optional) Aside\nfour five"},
+        {"cell_type": "code", "metadata": {}, "source": "y = 2"},
+        {"cell_type": "markdown", "source": "## 3. Back\nsix"},
+    ]}
+    assert counts(notebook) == (5 + 3 + 4, 6 + 3, 3)  # words split on whitespace, "#" included
