@@ -3,6 +3,8 @@
 The gradient that reaches layer k is the gradient at the output multiplied by the Jacobian of
 every layer above it. A plain layer contributes J_f = d f(x) / dx; a layer with a shortcut,
 x + f(x), contributes I + J_f, whose identity part keeps the product from shrinking to zero.
+`weight_gradient_parts` then follows that gradient into the weights: a weight matrix's gradient
+is the outer product of (signal at the layer's output * activation slope) and the layer's input.
 """
 
 import torch
