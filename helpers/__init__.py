@@ -38,7 +38,7 @@ from helpers.claims import ClaimFailed, claim, rounded  # a sentence checked aga
 
 # Notebook 02: shortcut connections, and why they work
 from helpers.diagram import plot_shortcut_diagram  # the book's Figure 4.12, drawn
-from helpers.chain import backward_factors, layer_jacobians  # the chain rule layer by layer
+from helpers.chain import backward_factors, layer_jacobians, weight_gradient_parts  # the chain rule layer by layer
 
 # Notebook 03: the interactive explorer
 from helpers.explorer import GradientExplorer, gradient_explorer
@@ -70,7 +70,7 @@ __all__ = [
     "activation_curves", "first_to_last", "plot_activations", "plot_depth_sweep", "plot_gradients",
     "depth_sweep", "gradient_sweep", "ClaimFailed", "claim", "rounded",
     # notebook 02
-    "plot_shortcut_diagram", "backward_factors", "layer_jacobians",
+    "plot_shortcut_diagram", "backward_factors", "layer_jacobians", "weight_gradient_parts",
     # notebook 03
     "GradientExplorer", "gradient_explorer",
     # notebook 04

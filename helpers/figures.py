@@ -100,8 +100,13 @@ def line_summary(lines):
     parts = []
     for label, (xs, ys) in lines.items():
         ys = [float(y) for y in ys]
-        if ys:
-            parts.append(f"{label} from {number(ys[0])} to {number(ys[-1])}")
+        finite = [y for y in ys if math.isfinite(y)]
+        if not ys:
+            continue
+        text = f"{label} from {number(ys[0])} to {number(ys[-1])}"
+        extremes = [f"{word} {number(value)}" for word, value in (("lowest", min(finite, default=ys[0])), ("highest", max(finite, default=ys[0])))
+                    if value not in (ys[0], ys[-1])]
+        parts.append(text + (f" ({', '.join(extremes)})" if extremes else ""))
     return "; ".join(parts)
 
 
