@@ -78,8 +78,11 @@ def checked_target(target, output):
 
 
 def format_gradient(value, digits=DIGITS):
-    """`value` with `digits` significant digits, as printed in the notebooks (e.g. '0.0002017')."""
-    return f"{value:.{digits}g}"
+    """`value` with `digits` significant digits, as printed in the notebooks (e.g. '0.0002017').
+
+    Trailing zeros are kept ('0.005050', not '0.00505'), so every printed gradient shows the same
+    number of significant digits and two columns can be compared digit by digit."""
+    return f"{value:#.{digits}g}".removesuffix(".")
 
 
 def print_gradients(model, x, target=None, digits=DIGITS):

@@ -137,7 +137,7 @@ def test_print_gradients_uses_the_book_format_rounded(capsys):
         "layers.1.0.weight has gradient mean of 0.0001201",
         "layers.2.0.weight has gradient mean of 0.0007152",
         "layers.3.0.weight has gradient mean of 0.001399",
-        "layers.4.0.weight has gradient mean of 0.00505",
+        "layers.4.0.weight has gradient mean of 0.005050",  # trailing zero kept: 4 digits shown
     ]
     # every printed value is the full value rounded to DIGITS significant digits
     for line, value in zip(lines, book_tables.EXACT_PLAIN):
@@ -156,7 +156,8 @@ def test_print_gradients_shows_the_gelu_difference_with_shortcuts(capsys):
 @pytest.mark.parametrize(
     "value, digits, text",
     [(0.0002017411752603948, 4, "0.0002017"), (1.326806664466858, 4, "1.327"), (3.2e-9, 2, "3.2e-09"),
-     (0.0, 4, "0"), (math.inf, 4, "inf")],
+     (0.0, 4, "0.000"), (math.inf, 4, "inf"), (0.00505, 4, "0.005050"), (1000.0, 4, "1000"),
+     (0.329, 4, "0.3290")],
 )
 def test_format_gradient(value, digits, text):
     assert helpers.format_gradient(value, digits) == text
@@ -167,8 +168,8 @@ def test_gradient_table_lines_up_columns():
                                     "shortcut": {"a.weight": 0.5, "b.weight": 12.345678}})
     assert table.splitlines() == [
         "layer         plain  shortcut",
-        "a.weight  0.0001235       0.5",
-        "b.weight          1     12.35",
+        "a.weight  0.0001235    0.5000",
+        "b.weight      1.000     12.35",
     ]
 
 
