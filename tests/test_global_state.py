@@ -54,6 +54,7 @@ CALLS = {
     "gradient_sweep": (None, lambda _: helpers.gradient_sweep([2, 4], activations=["gelu", "sigmoid"])),
     "gradient_table": (None, lambda _: helpers.gradient_table({"a": MEANS})),
     "layer_jacobians": (book_model, lambda m: helpers.layer_jacobians(m, helpers.sample_input())),
+    "weight_gradient_parts": (book_model, lambda m: helpers.weight_gradient_parts(m, helpers.sample_input())),
     "make_activation": (None, lambda _: helpers.make_activation("tanh")),
     "plot_activations": (lambda: helpers.activation_curves(points=11), helpers.plot_activations),
     "plot_depth_sweep": (lambda: helpers.depth_sweep([2, 5]), lambda rows: helpers.plot_depth_sweep({"gelu": rows})),
