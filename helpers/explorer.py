@@ -25,8 +25,8 @@ LIMITS = {"depth": (1, 200), "width": (1, 64), "seed": (0, 2**31 - 1), "input_sc
 SHORTCUT_CHOICES = {"plain": "without shortcuts", "shortcut": "with shortcuts", "both": "both"}
 ACTIVATION_NAMES = {"gelu": "exact GELU", "gelu_tanh": "tanh-approximated GELU", "relu": "ReLU",
                     "sigmoid": "sigmoid", "tanh": "tanh"}
-LINES = {"plain": "one line, the network without shortcuts", "shortcut": "one line, the network with shortcuts",
-         "both": "one line per network, without and with shortcuts"}
+LINES = {"plain": "one line, for the network without shortcuts", "shortcut": "one line, for the network with shortcuts",
+         "both": "one line per network"}
 DEFAULTS = {"depth": 10, "width": 3, "activation": "gelu", "shortcut": "both", "seed": 123, "input_scale": 1.0}
 
 
@@ -139,6 +139,59 @@ def finding(data):
     return "The first layer gets, of the last layer's gradient: " + ", ".join(pieces)
 
 
+def measured(s, networks):
+    """`gradient_means` of the networks the settings S ask for, assembled from NETWORKS (a
+    BookNetworks of S's width and seed)."""
+    x = s["input_scale"] * sample_input(s["width"])  # Shape [1, width]
+    kinds = ["plain", "shortcut"] if s["shortcut"] == "both" else [s["shortcut"]]
+    models = {kind: networks.network(s["depth"], s["activation"], kind == "shortcut") for kind in kinds}
+    # These tensors are tiny: an op shared between two cores only waits for the other core
+    # (measured: one thread is faster, and faster than one thread per network). The
+    # learner's setting is put back.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return {kind: gradient_means(model, x) for kind, model in models.items()}
+    finally:
+        torch.set_num_threads(threads)
+
+
+def measure(**settings):
+    """What `gradient_explorer(**settings).data` holds, without building a widget: the mean
+    |gradient| of every layer's weights, {'plain': ..., 'shortcut': ...}, for the given settings
+    (the others at the explorer's defaults). Leaves the caller's random state alone."""
+    s = check_initial(settings)
+    return measured(s, BookNetworks(s["width"], s["seed"]))
+
+
+def line_shape(values):
+    """How one network's line runs, in words, from the first layer's value to the last's:
+    'falls from 0.005 at the last layer to 0.0002 at the first layer (lowest 0.00012, at layer 1)',
+    'stays between 0.21 and 1.3' (within a factor of 10), or 'has no line (...)'."""
+    n = len(values)
+    shown = [(i, v) for i, v in enumerate(values) if math.isfinite(v) and v > 0]
+    if not shown:
+        return "has no line (no layer's gradient is a finite number above 0)"
+
+    def where(i):
+        if n == 1:
+            return "its only layer"
+        return "the first layer" if i == 0 else "the last layer" if i == n - 1 else f"layer {i}"
+
+    if len(shown) == 1:
+        ((i, v),) = shown
+        return f"has one point, {v:.2g} at {where(i)}"
+    (a, va), (b, vb) = shown[0], shown[-1]
+    (ilo, lo), (ihi, hi) = min(shown, key=lambda p: p[1]), max(shown, key=lambda p: p[1])
+    if hi <= 10 * lo:
+        span = "" if (a, b) == (0, n - 1) else f" from {where(a)} to {where(b)}"
+        return f"stays between {lo:.2g} and {hi:.2g}{span}"
+    text = f"{'falls' if va < vb else 'rises'} from {vb:.2g} at {where(b)} to {va:.2g} at {where(a)}"
+    extremes = [f"lowest {lo:.2g}, at layer {ilo}"] if lo < min(va, vb) else []
+    extremes += [f"highest {hi:.2g}, at layer {ihi}"] if hi > max(va, vb) else []
+    return text + (f" ({'; '.join(extremes)})" if extremes else "")
+
+
 class GradientExplorer:
     """Controls (`depth`, `width`, `activation`, `shortcut`, `seed`, `input_scale`), the `figure`
     they update, the plotted `data` and a one-line `readout`. Display it as a notebook cell's
@@ -188,20 +241,9 @@ class GradientExplorer:
     def compute(self):
         """`gradient_means` of the networks the controls ask for: {'plain': ..., 'shortcut': ...}."""
         s = self.settings()
-        x = s["input_scale"] * sample_input(s["width"])  # Shape [1, width]
-        kinds = ["plain", "shortcut"] if s["shortcut"] == "both" else [s["shortcut"]]
         if self._networks is None or (self._networks.width, self._networks.seed) != (s["width"], s["seed"]):
             self._networks = BookNetworks(s["width"], s["seed"])
-        models = {kind: self._networks.network(s["depth"], s["activation"], kind == "shortcut") for kind in kinds}
-        # These tensors are tiny: an op shared between two cores only waits for the other core
-        # (measured: one thread is faster, and faster than one thread per network). The
-        # learner's setting is put back.
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return {kind: gradient_means(model, x) for kind, model in models.items()}
-        finally:
-            torch.set_num_threads(threads)
+        return measured(s, self._networks)
 
     def set(self, **settings):
         """Move several controls at once, with one update. Bad values are refused before any
@@ -232,7 +274,8 @@ class GradientExplorer:
 
     def alt_text(self):
         """What the figure shows now, in two sentences: the readout (its finding), then what is
-        drawn for which settings, with the layers marked at the edges."""
+        drawn for which settings, how each line runs (`line_shape`), and the layers marked at
+        the edges."""
         s = self.settings()
         marked = []
         for mark, what, test in [("▼", "exactly 0", lambda v: v == 0), ("▲", "inf or nan", lambda v: not math.isfinite(v))]:
@@ -240,10 +283,12 @@ class GradientExplorer:
                       if any(map(test, means.values()))]
             if counts:
                 marked.append(f"{mark} marks the layers whose gradient is {what}: {', '.join(counts)}")
-        drawn = (f"Each layer's mean |gradient| on a log scale (the first layer on the left), "
-                 f"{LINES[s['shortcut']]}, for {counted(s['depth'], 'layer')} of {counted(s['width'], 'unit')} "
+        shapes = [f"{SHORTCUT_CHOICES[kind] + ' ' if len(self.data) > 1 else ''}{'it' if n else 'the gradient'} "
+                  f"{line_shape(list(means.values()))}" for n, (kind, means) in enumerate(self.data.items())]
+        drawn = (f"Each layer's mean |gradient| on a log scale (the first layer on the left), for "
+                 f"{counted(s['depth'], 'layer')} of {counted(s['width'], 'unit')} "
                  f"with {ACTIVATION_NAMES.get(s['activation'], s['activation'])}, seed {s['seed']}, "
-                 f"input scale {s['input_scale']:g}")
+                 f"input scale {s['input_scale']:g}, {LINES[s['shortcut']]}: {'; '.join(shapes)}")
         return f"{self.readout.value}. {'; '.join([drawn, *marked])}."
 
     @property
