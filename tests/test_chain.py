@@ -2,8 +2,7 @@ import pytest
 import torch
 
 import helpers
-from helpers import ExampleDeepNeuralNetwork, backward_factors, layer_jacobians, sample_input
-from helpers.chain import weight_gradient_parts
+from helpers import ExampleDeepNeuralNetwork, backward_factors, layer_jacobians, sample_input, weight_gradient_parts
 
 
 def book_model(use_shortcut):
@@ -58,6 +57,25 @@ def test_a_weight_gradient_is_signal_times_slope_times_input(use_shortcut):
     # The last layer's signal is the gradient of the MSE loss at the output: 2 * output
     output = model(sample_input())[0]
     torch.testing.assert_close(parts[-1]["signal"], 2 * output.detach())
+
+
+@pytest.mark.parametrize("use_shortcut", [False, True])
+def test_the_first_to_last_ratio_splits_into_four_steps(use_shortcut):
+    # Notebook 02, section 6: factor to the output of layer 1, mean |.| over length, slopes, inputs
+    model = book_model(use_shortcut)
+    parts = weight_gradient_parts(model, sample_input())
+    factors = backward_factors(model, sample_input())
+    first, last = parts[0], parts[-1]
+    signal = first["signal"]
+    steps = [
+        factors[1]["gain_to_output"],
+        signal.abs().mean().item() / signal.norm().item(),
+        (signal * first["slope"]).abs().mean().item() / signal.abs().mean().item() / last["slope"].abs().item(),
+        first["input"].abs().mean().item() / last["input"].abs().mean().item(),
+    ]
+    means = list(helpers.gradient_means(model, sample_input()).values())
+    assert steps[1] <= 3 ** -0.5 + 1e-7  # a mean |.| of three entries is at most 1/sqrt(3) of the length
+    assert steps[0] * steps[1] * steps[2] * steps[3] == pytest.approx(means[0] / means[-1], rel=1e-5)
 
 
 def test_the_signal_is_the_output_gradient_times_the_jacobians_above():
