@@ -10,7 +10,7 @@ it strictly and gives the same outputs. Two switches, off the book's path:
   before each sub-layer (GPT-2's and the book's order, `norm="pre"`).
 
 `BlockStack(cfg)` is the book's GPTModel made of such blocks, plus what notebook 05 measures:
-per-block gradient norms, how alike the tokens' vectors become, and a copy task to train on.
+per-block gradient norms, the spread each layer norm receives, how alike the tokens' vectors become, and a copy task to train on.
 """
 
 import math
@@ -263,6 +263,22 @@ def block_gradient_norms(stack, inputs, targets):
     with torch.enable_grad():
         grads = torch.autograd.grad(loss_of(stack, inputs, targets), weights)
     return [g.norm().item() for g in grads]
+
+
+def norm_input_spreads(stack, inputs):
+    """The spread of what every layer norm of STACK receives, in the order the norms run: the
+    standard deviation over each token's vector, averaged over tokens, at the current weights.
+    A layer norm divides by this spread, so the gradient going back through it is divided too."""
+    spreads = []
+    hooks = [m.register_forward_hook(lambda _m, args, _out: spreads.append(
+        args[0].detach().std(dim=-1, unbiased=False).mean().item())) for m in stack.modules() if isinstance(m, LayerNorm)]
+    try:
+        with torch.no_grad():
+            stack(inputs)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return spreads
 
 
 def token_similarity(states):

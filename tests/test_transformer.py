@@ -13,6 +13,7 @@ from helpers.transformer import (
     copy_task,
     guess_logits,
     loss_of,
+    norm_input_spreads,
     token_similarity,
     train_copy,
 )
@@ -304,6 +305,18 @@ def test_copy_probabilities_of_a_model_that_copies_and_of_one_that_knows_only_th
         {"right": (1 / distinct).mean().item(), "in_sequence": 1.0})
     with pytest.raises(ValueError, match="length must be between 1 and the sequence length 16, got 0"):
         copy_probabilities(bag, inputs, targets, length=0)
+
+
+def test_norm_input_spreads_are_the_spreads_each_norm_receives():
+    inputs, _ = copy_task(batch=4, seed=6)
+    for norm, count in [("pre", 2 * 3 + 1), ("post", 2 * 3)]:
+        stack = small(norm=norm)
+        spreads = norm_input_spreads(stack, inputs)
+        assert len(spreads) == count and all(s > 0 for s in spreads)
+        assert norm_input_spreads(stack, inputs) == spreads  # the hooks are removed after each call
+    stack = small(use_shortcut=False)
+    first = stack.tok_emb(inputs) + stack.pos_emb(torch.arange(16))  # what block 1's norm1 receives
+    assert norm_input_spreads(stack, inputs)[0] == pytest.approx(first.std(dim=-1, unbiased=False).mean().item())
 
 
 def test_token_similarity_of_known_vectors():
