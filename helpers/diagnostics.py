@@ -13,6 +13,7 @@ which the figures use for their ticks.
 
 import math
 import re
+import textwrap
 
 import numpy as np
 import torch
@@ -138,6 +139,11 @@ def layer_statistics(model, x, loss_fn=mse_to_zero):
     return {"layers": rows, "weights": weight_rows}
 
 
+def wrapped(title, width=85):
+    """A figure title broken into lines of at most `width` characters, so a long finding fits."""
+    return "\n".join(textwrap.wrap(title, width)) or title
+
+
 def layer_spreads(stats, which="activations"):
     """(label, standard deviation) of each watched layer: of its activations, or of the gradient
     arriving at them (`which="gradients"`; None for a layer no gradient reached)."""
@@ -178,7 +184,7 @@ def plot_distributions(stats, which="activations", title=None, alt=None):
     ax.set(xlabel="layer (1: next to the input)", ylabel=f"standard deviation of the {'gradient' if log else 'activations'}")
     mark_missing(ax, [i for i in range(len(spreads)) if i not in dict(drawn)], "no gradient (or exactly 0)")
     title = title or f"Spread of the {what}, layer by layer"
-    ax.set_title(title)
+    ax.set_title(wrapped(title))
     if alt is None:
         values = ", ".join(f"{label} {number(value)}" if value is not None else f"{label} none" for label, value in spreads)
         alt = (f"{title.rstrip('.')}. Bar chart, one bar per layer from {spreads[0][0]} (next to the input) to "
@@ -204,7 +210,7 @@ def plot_weight_gradients(stats, title=None, alt=None):
     ax.legend(fontsize="small")
     mark_missing(ax, [i for i, r in enumerate(rows) if not r["grad_to_weight"]], "no gradient (or exactly 0)")
     title = title or "How strongly each weight matrix is pushed, relative to its size"
-    ax.set_title(title)
+    ax.set_title(wrapped(title))
     if alt is None:
         measured = [(r["label"], r["grad_to_weight"]) for r in rows if r["grad_to_weight"]]
         summary_text = "no weight matrix gets any gradient"
@@ -255,9 +261,9 @@ def plot_gradient_heatmap(grad_norms, title=None, alt=None):
     fig.colorbar(image, ax=list(axes), label="gradient norm")
     title = title or "Gradient norm of every layer during training"
     if len(data) == 1 and None in data:
-        axes[0].set_title(title)
+        axes[0].set_title(wrapped(title))
     else:
-        fig.suptitle(title)
+        fig.suptitle(wrapped(title))
     if alt is None:
         panels = "; ".join(f"{label + ': ' if label is not None else ''}from {number(array.min())} to {number(array.max())}"
                            for label, array in data.items())

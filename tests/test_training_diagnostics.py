@@ -228,6 +228,9 @@ def test_weight_gradients_are_labelled_in_the_lessons_words():
     assert list(ax.get_lines()[0].get_ydata()) == pytest.approx([r["grad_to_weight"] for r in stats["weights"]])
     assert fig.alt_text.startswith("finding. Line chart") and "layer 1 to read-out" in fig.alt_text
     assert "without gradient" not in fig.alt_text
+    long = "a finding that takes many words to say, " * 4
+    fig = helpers.plot_weight_gradients(stats, title=long)
+    assert "\n" in fig.axes[0].get_title() and fig.alt_text.startswith(long.strip())  # wrapped on the figure only
 
 
 def test_weight_gradients_mark_a_weight_without_gradient():
