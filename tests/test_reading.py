@@ -59,7 +59,7 @@ def test_claims_live_in_collapsed_check_cells_that_print_nothing(path):
 def test_the_first_cell_says_what_the_check_cells_are(path):
     if any(is_check(c) for c in cells(path)):
         first = source(cells(path)[0])
-        assert "collapsed" in first and "check" in first, first[-400:]
+        assert "collapsed" in first.lower() and "check" in first, first[-400:]
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
@@ -136,3 +136,11 @@ def test_word_counts_leave_out_check_cells_and_optional_sections():
         {"cell_type": "markdown", "source": "## 3. Back\nsix"},
     ]}
     assert counts(notebook) == (5 + 3 + 4, 6 + 3, 3)  # words split on whitespace, "#" included
+
+
+@pytest.mark.parametrize("path", SERIES + sorted((ROOT / "notebooks" / "exercises").glob("*/*/*.ipynb")), ids=lambda p: p.name)
+def test_the_set_up_cell_is_shown_collapsed(path):
+    """The set-up cell (it installs the helpers where they are missing) stays out of the lesson."""
+    setup = next(c for c in cells(path) if c["cell_type"] == "code")
+    assert source(setup).startswith("# Set-up for Colab")
+    assert setup["metadata"].get("jupyter", {}).get("source_hidden") is True
