@@ -224,15 +224,18 @@ def plot_weight_gradients(stats, title=None, alt=None):
     return described(fig, alt)
 
 
-def plot_gradient_heatmap(grad_norms, title=None, alt=None):
+def plot_gradient_heatmap(grad_norms, title=None, alt=None, top_label=None):
     """Layer x training step: the norm of each weight matrix's gradient (log colour scale).
 
     `grad_norms` is the 'grad_norms' of one `train` run, or a dict label -> 'grad_norms' of
     several runs: one panel each, one above the other, titled with its label. All panels share
     one colour scale (from the smallest to the largest positive norm of all runs) and one colour
     bar, so one colour means one gradient norm in every panel. A norm of exactly 0 is drawn in
-    the colour of the smallest. Rows are numbered from 1, the weight matrix nearest the input.
-    The default alt text gives each panel's smallest and largest norm.
+    the colour of the smallest. Rows are numbered from 1, the weight matrix nearest the input;
+    `top_label` (such as "read-out") names the top row instead of its number.
+    The default alt text gives each panel's range, says whether its lower half of rows stays
+    dark (below the middle of the colour scale) and names a bright stripe: the step of the
+    largest norm, when every row there gets more than ten times the panel's median.
     """
     runs = grad_norms if isinstance(grad_norms, dict) else {None: grad_norms}
     if not runs:
@@ -253,7 +256,12 @@ def plot_gradient_heatmap(grad_norms, title=None, alt=None):
         image = ax.imshow(np.where(array > 0, array, low), aspect="auto", origin="lower", cmap="viridis",
                           norm=LogNorm(vmin=low, vmax=high), interpolation="nearest",
                           extent=(-0.5, steps - 0.5, 0.5, layers + 0.5))  # row i is layer i + 1
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        if top_label is None:
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        else:  # numbered rows, kept clear of the top row's name
+            steps_up = MaxNLocator(integer=True, nbins=5).tick_values(1, layers)
+            ticks = [1] + [int(t) for t in steps_up if 3 <= t <= layers - 2] if layers > 1 else []
+            ax.set_yticks([*ticks, layers], [*(str(t) for t in ticks), top_label])
         ax.set(ylabel="layer (1: next to the input)")
         if label is not None:
             ax.set_title(label)
@@ -265,10 +273,22 @@ def plot_gradient_heatmap(grad_norms, title=None, alt=None):
     else:
         fig.suptitle(wrapped(title))
     if alt is None:
-        panels = "; ".join(f"{label + ': ' if label is not None else ''}from {number(array.min())} to {number(array.max())}"
-                           for label, array in data.items())
+        middle = math.sqrt(low * high)  # the middle of the logarithmic colour scale
+        panels = []
+        for label, array in data.items():
+            layers, steps = array.shape
+            text = f"{label + ': ' if label is not None else ''}from {number(array.min())} to {number(array.max())}"
+            half = layers // 2
+            if half and array[:half].max() < middle:
+                text += f", rows 1 to {half} dark throughout (at most {number(array[:half].max())})"
+            peak = int(array.max(axis=0).argmax())
+            if layers > 1 and array[:, peak].min() > 10 * np.median(array):
+                text += (f", a bright stripe across every row at step {peak} "
+                         f"(at least {number(array[:, peak].min())} there)")
+            panels.append(text)
         layers, steps = next(iter(data.values())).shape
+        top = f"{layers} ({top_label})" if top_label is not None else f"{layers}"
         alt = (f"{title.rstrip('.')}. {'Heatmap' if len(data) == 1 else f'{len(data)} heatmaps, one above the other,'} of "
-               f"the gradient norm of every weight matrix, rows 1 (next to the input) to {layers} up and training steps "
-               f"0 to {steps - 1} across, on one logarithmic colour scale: {panels}.")
+               f"the gradient norm of every weight matrix, rows 1 (next to the input) to {top} up and training steps "
+               f"0 to {steps - 1} across, on one logarithmic colour scale (dark: small): {'; '.join(panels)}.")
     return described(fig, alt)

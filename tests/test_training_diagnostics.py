@@ -299,3 +299,15 @@ def test_one_gradient_heatmap_keeps_its_own_scale_and_title():
 def test_gradient_heatmap_refuses_nothing_to_draw(grad_norms, message):
     with pytest.raises(ValueError, match=f"grad_norms must .*{message}"):
         helpers.plot_gradient_heatmap(grad_norms)
+
+
+def test_gradient_heatmap_names_dark_rows_a_bright_stripe_and_the_top_row():
+    steps = [[1e-9, 1e-9, 1e-2, 1e-2]] * 5 + [[1e-9, 1e-9, 1.0, 2.0]]  # the plain kind: lower rows dark
+    bright = [[1e-2] * 4] * 5 + [[1.0, 1.0, 2.0, 3.0]] + [[1e-2] * 4] * 4  # a stripe at step 5
+    fig = helpers.plot_gradient_heatmap({"plain": steps, "shortcuts": bright}, title="finding", top_label="read-out")
+    assert "to 4 (read-out) up" in fig.alt_text
+    assert "plain: from 1e-09 to 2, rows 1 to 2 dark throughout (at most 1e-09)" in fig.alt_text
+    assert "shortcuts: from 0.01 to 3, a bright stripe across every row at step 5 (at least 1 there)" in fig.alt_text
+    assert "stripe" not in fig.alt_text.split(";")[0]  # the plain panel's largest step is not bright in every row
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[0] == "1" and labels[-1] == "read-out"
