@@ -12,7 +12,6 @@ import math
 
 import numpy as np
 import pytest
-import torch
 from colorspacious import cspace_convert
 from matplotlib.colors import to_rgb
 
