@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
-from helpers.figures import COLORS, described
+from helpers.figures import COLORS, described, plural
 from helpers.network import book_layer_sizes, check_layer_sizes
 
 TITLES = {
@@ -43,11 +43,6 @@ def arrow(ax, start, end, color=LINE, path=None, linewidth=1.4):
                             linewidth=linewidth, shrinkA=0, shrinkB=0)
     ax.add_patch(patch)
     return patch
-
-
-def plural(n, word):
-    """`n` and `word`, with an s unless n is 1: "3 values", "1 value"."""
-    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 def draw_stack(ax, layer_sizes, use_shortcut):

@@ -18,6 +18,7 @@ from traitlets import Any, TraitError, validate
 from helpers.arguments import check_choice, check_int
 from helpers.explorer_figure import GradientFigure, titled_png
 from helpers.family import BookNetworks
+from helpers.figures import plural
 from helpers.gradients import gradient_means
 from helpers.network import ACTIVATIONS, sample_input
 
@@ -125,11 +126,6 @@ def share(means):
     if first == 0:
         return "0 (none of it arrives)"
     return f"{first / last:.2g}"
-
-
-def counted(n, noun):
-    """'1 layer', '5 layers'."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def finding(data):
@@ -286,7 +282,7 @@ class GradientExplorer:
         shapes = [f"{SHORTCUT_CHOICES[kind] + ' ' if len(self.data) > 1 else ''}{'it' if n else 'the gradient'} "
                   f"{line_shape(list(means.values()))}" for n, (kind, means) in enumerate(self.data.items())]
         drawn = (f"Each layer's mean |gradient| on a log scale (the first layer on the left), for "
-                 f"{counted(s['depth'], 'layer')} of {counted(s['width'], 'unit')} "
+                 f"{plural(s['depth'], 'layer')} of {plural(s['width'], 'unit')} "
                  f"with {ACTIVATION_NAMES.get(s['activation'], s['activation'])}, seed {s['seed']}, "
                  f"input scale {s['input_scale']:g}, {LINES[s['shortcut']]}: {'; '.join(shapes)}")
         return f"{self.readout.value}. {'; '.join([drawn, *marked])}."
