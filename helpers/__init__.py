@@ -53,8 +53,8 @@ from helpers.diagnostics import (
     plot_weight_gradients,
 )
 
-# The exercises: self-checks with hints (the autograder is `python -m helpers.grading`)
-from helpers.checks import (
+# The exercises' self-checks, with hints (the classroom machinery and the grader: helpers.classroom)
+from helpers.classroom.checks import (
     Verdict,
     check_fastest_vanishing,
     check_forward,

@@ -137,15 +137,15 @@ def test_the_setup_cell_does_nothing_where_the_helpers_are_installed(tmp_path):
 def test_the_wheel_holds_every_module_and_imports_outside_the_repository(tmp_path):
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", tmp_path / "dist", ROOT], timeout=300)
     (wheel,) = (tmp_path / "dist").glob("shortcut_notebooks-*.whl")
-    modules = sorted(p.name for p in (ROOT / "helpers").glob("*.py"))
-    packed = sorted(Path(name).name for name in zipfile.ZipFile(wheel).namelist() if name.startswith("helpers/"))
+    modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "helpers").rglob("*.py"))
+    packed = sorted(name for name in zipfile.ZipFile(wheel).namelist() if name.startswith("helpers/"))
     assert packed == modules
 
     python = runtime_without_helpers(tmp_path)
     run([python, "-m", "pip", "install", "--quiet", wheel], timeout=300)
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    imports = "; ".join(f"import helpers.{name[:-3]}" for name in modules if name != "__init__.py")
+    imports = "; ".join(f"import {name[:-3].replace('/', '.').removesuffix('.__init__')}" for name in modules)
     check = (
         f"import helpers; {imports}; print(helpers.__file__); "
         "import torch; print(round(helpers.gradient_means(helpers.ExampleDeepNeuralNetwork([3, 3, 1], use_shortcut=False), "

@@ -58,6 +58,21 @@ class Verdict:
 
     __repr__ = __str__
 
+    def require(self):
+        """Show this verdict; if a part is not yet right, raise `NotYetPassed` after it, so that
+        a notebook run (and `nbgrader validate`) marks the cell as failed."""
+        print(self)
+        if not self.passed:
+            wrong = sum(not ok for _, ok, _, _ in self.results)
+            raise NotYetPassed(f"{wrong} of {len(self.results)} parts not right yet: see the hints above")
+
+
+class NotYetPassed(AssertionError):
+    """A check's verdict with a part not yet right (its hints are printed above it)."""
+
+    def _render_traceback_(self):  # IPython shows this line alone, not a traceback into the helpers
+        return [f"NotYetPassed: {self}"]
+
 
 def portable(value, depth=0):
     """VALUE as plain data: tensors (detached copies), numbers, strings, lists, dicts of them;

@@ -17,7 +17,7 @@ import traceback
 
 import torch
 
-HELPERS_DIR = os.path.dirname(os.path.abspath(__file__))
+HELPERS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the helpers package
 LIBRARY_DIRS = tuple(
     {HELPERS_DIR, sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(os.path.abspath(torch.__file__)))}
 )
@@ -39,25 +39,33 @@ class TookTooLong(BaseException):
     `except Exception` in the learner's code does not swallow it)."""
 
 
+# Which clock a time limit counts: wall time in a learner's kernel; in the grader's worker, the
+# process's own CPU time, so that a busy grading machine does not cut a right answer short (a
+# worker that sleeps is stopped by the wall-clock limit of the process that started it).
+CLOCKS = {"wall": ("ITIMER_REAL", "SIGALRM"), "cpu": ("ITIMER_PROF", "SIGPROF")}
+clock = "wall"
+
+
 @contextlib.contextmanager
 def time_limit(seconds):
     """Interrupt the code inside after `seconds` (repeatedly, every half second after that, in
     case the code catches the first interruption). Only where signals work: the main thread on a
-    system with SIGALRM; elsewhere there is no limit."""
+    system with setitimer; elsewhere there is no limit."""
     if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
+    timer, signal_name = (getattr(signal, name) for name in CLOCKS[clock])
 
     def stop(signum, frame):
         raise TookTooLong(seconds)
 
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+    previous = signal.signal(signal_name, stop)
+    signal.setitimer(timer, seconds, 0.5)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(timer, 0)
+        signal.signal(signal_name, previous)
 
 
 @contextlib.contextmanager
@@ -76,7 +84,10 @@ def kept_global_state():
             torch.set_num_threads(threads)
         torch.random.set_rng_state(rng)
         torch.autograd.set_detect_anomaly(anomaly)
-        torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
+        # only when changed: the first call of use_deterministic_algorithms takes seconds
+        if (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()) != (
+                deterministic, warn_only):
+            torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
 
 
 def is_learner_code(filename):

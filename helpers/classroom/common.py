@@ -1,0 +1,40 @@
+"""What every exercise's check shares: the hint for code that raised, the hint for borrowed
+code, and running a check with its own random state."""
+
+import functools
+
+import torch
+
+SECONDS = 5.0  # per call of the learner's code in a self-check
+
+
+def keeps_random_state(function):
+    """Run `function` with its own random state: the caller's is the same afterwards."""
+
+    @functools.wraps(function)
+    def kept(*args, **kwargs):
+        with torch.random.fork_rng(devices=[]):
+            return function(*args, **kwargs)
+
+    return kept
+
+
+def answer_hint(error):
+    """The hint for code that raised: not answered yet, or which exception on which line."""
+    if error.startswith("NotImplementedError"):
+        return f"not answered yet: replace `raise NotImplementedError()` with your code {error[len('NotImplementedError'):].strip()}"
+    if error.startswith(("TookTooLong", "SystemExit", "NotDefined", "NotRun")):
+        return error.split(": ", 1)[1]
+    if error.startswith("Borrowed"):
+        return borrowed_hint("your answer", [error.split(": ", 1)[1]])
+    return f"your code raised {error}"
+
+
+def borrowed_hint(what, borrowed):
+    return (f"{what} uses the helpers' own {', '.join(sorted(borrowed))}: this exercise asks you to write it "
+            "yourself, so it scores nothing")
+
+
+def borrowed_in(errors):
+    """The helpers' functions named by 'Borrowed: ...' errors (raised by the grader's stand-ins)."""
+    return sorted({error.split(": ", 1)[1] for error in errors if error and error.startswith("Borrowed: ")})

@@ -1,0 +1,294 @@
+"""The judge of the exercises' autograder: the points come from here, never from the learner's
+kernel.
+
+    python -I -m helpers.classroom.grading NOTEBOOK [--course JSON]   grade one notebook file
+    python -I -m helpers.classroom.grading --serve                    what nbgrader's plug-in starts
+
+The judge reads the answer cells (from the notebook file, or from nbgrader's copy of it), reads
+each cell's syntax tree (`policy`: a cell that reaches outside itself is not run), and hands the
+rest to its worker (`helpers.classroom.worker`), which runs them in child processes and sends
+back plain data only. The judge then compares that data with values it computes itself
+(`<exercise module>.judge`). Nothing runs here that a learner wrote, so nothing a notebook
+defines (builtins, attributes of the helpers, sys hooks, subprocess) reaches the verdict; started
+with `python -I` from a folder of its own, the judge imports the installed helpers only.
+
+`--serve` reads one request per line on stdin, {"id", "sources": {grade_id: source}, "course"},
+and answers each with one line on stdout, {"id", "verdicts": {exercise: {"text", "score",
+"points"}}}, keeping its worker and the expected values for the whole class.
+"""
+
+import argparse
+import base64
+import io
+import json
+import os
+import select
+import subprocess
+import sys
+import tempfile
+from functools import lru_cache
+
+import torch
+
+from helpers.classroom import activations, depth, forward, gradient_means, policy, sizes
+from helpers.classroom.answers import Verdict, portable
+from helpers.classroom.common import answer_hint
+from helpers.classroom.course import DEFAULT, Course
+
+# What the notebook's locked set-up cells define, run before the learner's answer cells.
+PREAMBLE = """
+import math
+
+import torch
+from torch import nn
+
+import helpers
+
+"""
+# Answer cells (nbgrader grade_id) in notebook order, with each exercise's module and points.
+EXERCISES = {
+    "forward": (forward, 3),
+    "gradient_means": (gradient_means, 2),
+    "fastest": (activations, 2),
+    "depth": (depth, 2),
+    "fix": (sizes, 2),
+}
+ANSWER_CELLS = list(EXERCISES)
+CELL_SECONDS = 5.0  # CPU time per answer cell, in the worker's child
+JOB_SECONDS = 30.0  # wall time per child (one exercise), start included
+
+
+def preamble(course):
+    return PREAMBLE + course.setup_code() + f"broken_sizes = {course.broken_sizes}\n"
+
+
+def answer_sources(cells):
+    """{grade_id: source} of the answer cells among CELLS (a notebook's list of cells)."""
+    sources = {}
+    for cell in cells if isinstance(cells, list) else []:
+        if not isinstance(cell, dict):
+            continue
+        grade_id = (cell.get("metadata") or {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in EXERCISES and cell.get("cell_type") == "code" and grade_id not in sources:
+            source = cell.get("source", "")
+            sources[grade_id] = "".join(source) if isinstance(source, list) else str(source)
+    return sources
+
+
+def read_notebook(path):
+    """The answer sources of the notebook file at PATH ({} if it cannot be read)."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            return answer_sources(json.load(file).get("cells"))
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def transformed(source):
+    """SOURCE as the kernel would run it (%magics and !commands turned into Python)."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:
+        return source
+    try:
+        return TransformerManager().transform_cell(source)
+    except Exception:  # a cell IPython cannot transform: the worker reports its SyntaxError
+        return source
+
+
+def probe(exercise, namespace, cases):
+    """In the worker's child: what the learner's answer produced, as plain data."""
+    module = EXERCISES[exercise][0]
+    values = [namespace.get(name) for name in module.NAMES]
+    if exercise in ("forward", "gradient_means"):
+        return module.probe(values[0], cases)
+    return [portable(value) for value in values]
+
+
+@lru_cache(maxsize=None)
+def encoded_cases(exercise):
+    module = EXERCISES[exercise][0]
+    if exercise not in ("forward", "gradient_means"):
+        return None, ""
+    cases = module.cases()
+    buffer = io.BytesIO()
+    torch.save(cases, buffer)
+    return cases, base64.b64encode(buffer.getvalue()).decode()
+
+
+def failed(exercise, part, hint):
+    verdict = Verdict(f"Exercise '{exercise}'")
+    verdict.add(part, False, hint, EXERCISES[exercise][1])
+    return verdict
+
+
+class Judge:
+    """Judges submissions, one at a time, with one worker for all of them."""
+
+    def __init__(self, job_seconds=JOB_SECONDS, cell_seconds=CELL_SECONDS):
+        self.job_seconds, self.cell_seconds = job_seconds, cell_seconds
+        self.worker = None
+        self.folder = tempfile.TemporaryDirectory(prefix="shortcut-grader-")
+        self.requests = 0
+
+    def start_worker(self):
+        read_end, write_end = os.pipe()
+        env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if name in os.environ}
+        env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg")
+        self.worker = subprocess.Popen(
+            [sys.executable, "-I", "-m", "helpers.classroom.worker", str(write_end)], pass_fds=(write_end,),
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.folder.name,
+            env=env, start_new_session=True, text=True)
+        os.close(write_end)
+        self.replies = os.fdopen(read_end, "rb")
+
+    def close(self):
+        if self.worker is not None:
+            self.worker.kill()
+            self.worker.wait()
+            self.replies.close()
+            self.worker = None
+        self.folder.cleanup()
+
+    def run_worker(self, request):
+        """The worker's outcomes for REQUEST, or None if the worker stopped or did not answer."""
+        if self.worker is None or self.worker.poll() is not None:
+            self.start_worker()
+        longest = self.job_seconds * (len(ANSWER_CELLS) + 1) + 60
+        try:
+            self.worker.stdin.write(json.dumps(request) + "\n")
+            self.worker.stdin.flush()
+            ready, _, _ = select.select([self.replies], [], [], longest)
+            line = self.replies.readline() if ready else b""
+            reply = json.loads(line)
+            if reply.get("id") == request["id"]:
+                return reply["outcomes"]
+        except (OSError, ValueError, AttributeError):
+            pass
+        self.worker.kill()  # stopped, silent or out of step: a fresh one for the next submission
+        self.worker.wait()
+        self.replies.close()
+        self.worker = None
+        return None
+
+    def grade(self, sources, course=DEFAULT):
+        """{exercise: Verdict} for a submission's answer SOURCES ({grade_id: source})."""
+        self.requests += 1
+        refused = {}
+        cells = []
+        for grade_id in ANSWER_CELLS:
+            source = sources.get(grade_id)
+            if source is not None:
+                found = policy.problems(transformed(source))
+                if found:
+                    refused[grade_id], source = found, None
+            cells.append([grade_id, source])
+        jobs = []
+        for index, exercise in enumerate(ANSWER_CELLS):
+            if exercise in refused or exercise not in sources:
+                continue
+            jobs.append({"exercise": exercise, "cells": cells[: index + 1], "preamble": preamble(course),
+                         "cases": encoded_cases(exercise)[1], "cell_seconds": self.cell_seconds})
+        request = {"id": self.requests, "jobs": jobs, "job_seconds": self.job_seconds}
+        outcomes = self.run_worker(request) if jobs else {}
+        if outcomes is None:  # once more with a fresh worker (a learner's code may have stopped it)
+            outcomes = self.run_worker(request)
+        verdicts = {}
+        for exercise in ANSWER_CELLS:
+            verdicts[exercise] = self.verdict(exercise, sources, refused, outcomes, course)
+        return verdicts
+
+    def verdict(self, exercise, sources, refused, outcomes, course):
+        if exercise not in sources:
+            return failed(exercise, "your answer cell", "the answer cell is missing from the notebook")
+        if exercise in refused:
+            return failed(exercise, "your answer cell", policy.hint(refused[exercise]))
+        if outcomes is None:
+            return failed(exercise, "your answer cells run", "the grader's worker stopped while running your answer "
+                          "cells, twice; your instructor has the grading log")
+        outcome = outcomes.get(exercise)
+        if outcome is None:
+            return failed(exercise, "your answer cells run", "no result came back for this exercise")
+        if outcome["status"] == "timeout":
+            return failed(exercise, "your answer finishes", f"your answer cells did not finish within "
+                          f"{self.job_seconds:g} s (an endless loop?)")
+        if outcome["status"] == "too big":
+            return failed(exercise, "your answer can be read", "your answer produced more data than the grader reads")
+        if outcome["status"] != "done":
+            return failed(exercise, "your answer runs", "your answer cells stopped Python itself (os._exit, a crash, "
+                          "or more memory than the grader allows) before they could be checked")
+        try:
+            result = torch.load(io.BytesIO(base64.b64decode(outcome["result"])), weights_only=True)
+            data, error = result["data"], result["answer_error"]
+        except Exception:  # whatever came back, it is not what the worker writes
+            return failed(exercise, "your answer can be read", "the grader could not read what your answer produced")
+        module = EXERCISES[exercise][0]
+        cases = encoded_cases(exercise)[0]
+        try:
+            verdict = module.judge(data, cases, course)
+        except Exception as problem:  # data of an unexpected shape: judged as not readable
+            return failed(exercise, "your answer can be read", f"the grader could not judge your answer ({problem!r})")
+        if error is not None and not verdict.passed:  # first: it is what the other hints follow from
+            verdict.results.insert(0, ("your answer cell runs without an error", False, answer_hint(error), 0.0))
+        for cell, status in outcome.get("left_out", []):
+            what = "did not finish" if status == "timeout" else "stopped Python"
+            verdict.add(f"answer cell '{cell}' (run before this one)", False,
+                        f"it {what}, so it was left out when this exercise was graded", 0.0)
+        return verdict
+
+
+def summary(exercise, verdict):
+    """What nbgrader shows for EXERCISE: the verdict's text, the score and the points."""
+    points = EXERCISES[exercise][1]
+    score = verdict.score * points / verdict.max_score if verdict.max_score else 0.0
+    return {"text": str(verdict), "score": round(score, 6), "points": points}
+
+
+def serve(stdin, stdout):
+    judge = Judge()
+    try:
+        for line in stdin:
+            try:
+                request = json.loads(line)
+                course = Course.from_dict(request.get("course") or {})
+                verdicts = judge.grade(request["sources"], course)
+                reply = {"id": request["id"], "verdicts": {e: summary(e, v) for e, v in verdicts.items()}}
+            except Exception as problem:  # a bad request: said so, and the judge goes on
+                reply = {"id": request.get("id") if isinstance(request, dict) else None, "error": repr(problem)}
+            stdout.write(json.dumps(reply) + "\n")
+            stdout.flush()
+    finally:
+        judge.close()
+
+
+def main(argv):
+    if argv == ["--serve"]:
+        serve(sys.stdin, sys.stdout)
+        return 0
+    parser = argparse.ArgumentParser(prog="python -I -m helpers.classroom.grading", description="Grade one exercises notebook.")
+    parser.add_argument("notebook")
+    parser.add_argument("--course", default="{}", help="the course's values as JSON, e.g. '{\"seed\": 2027}'")
+    args = parser.parse_args(argv)
+    try:
+        course = Course.from_dict(json.loads(args.course))
+    except ValueError as problem:
+        parser.error(f"--course: {problem}")
+    if not os.path.exists(args.notebook):
+        parser.error(f"notebook: no file {args.notebook!r}")
+    judge = Judge()
+    try:
+        verdicts = judge.grade(read_notebook(args.notebook), course)
+    finally:
+        judge.close()
+    total = 0.0
+    for exercise, verdict in verdicts.items():
+        result = summary(exercise, verdict)
+        total += result["score"]
+        print(result["text"])
+        print(f"score: {result['score']:g} of {result['points']:g}\n")
+    print(f"total: {total:g} of {sum(points for _, points in EXERCISES.values()):g}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,163 @@
+"""nbgrader's side of the autograder: a preprocessor that replaces nbgrader's `Execute` in
+`autograde` (nbgrader_config.py sets `c.Autograde.autograde_preprocessors`).
+
+`GradeOutsideKernel` runs the learner's notebook in a kernel as `Execute` does, for the feedback
+only (what each cell printed), and takes the points from the judge
+(`python -I -m helpers.classroom.grading --serve`, one process for the whole run), which reads the
+answer cells from nbgrader's copy of the submission, never from the kernel. So:
+
+- the graded cells are not run in the learner's kernel at all: their outputs (the verdict with
+  its hints, and the score as the cell's result, which nbgrader reads as partial credit) are
+  written by this preprocessor from the judge's answer;
+- the judge works while the kernel runs: a submission takes about as long as the notebook itself;
+- a kernel that dies, hangs or floods its output costs the feedback of the cells after it, never
+  the points: the cell where it happened says what happened, the graded cells get their
+  verdicts, and the rest of the class is graded;
+- anything a learner's notebook does to its kernel (rebinding `float`, patching the helpers,
+  replacing `subprocess`) changes nothing, since no number is read from the kernel.
+"""
+
+import json
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import time
+
+from nbclient.exceptions import DeadKernelError
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import Execute
+from traitlets import Dict, Integer
+
+from helpers.classroom.grading import ANSWER_CELLS, answer_sources
+
+
+def graded_exercise(cell):
+    """The exercise whose points CELL carries ('forward' for 'forward_test'), or None."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    grade_id = meta.get("grade_id", "")
+    if cell.get("cell_type") == "code" and meta.get("grade") and not meta.get("solution"):
+        exercise = grade_id.removesuffix("_test")
+        return exercise if exercise in ANSWER_CELLS else None
+    return None
+
+
+class JudgeProcess:
+    """The judge, started once (`python -I`, in a folder of its own) and asked once per submission."""
+
+    def __init__(self, log):
+        self.log = log
+        self.folder = tempfile.TemporaryDirectory(prefix="shortcut-judge-")
+        self.errors = open(os.path.join(self.folder.name, "judge.log"), "w+")
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-m", "helpers.classroom.grading", "--serve"], cwd=self.folder.name,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, text=True, start_new_session=True)
+        self.asked = 0
+
+    def ask(self, sources, course):
+        self.asked += 1
+        self.process.stdin.write(json.dumps({"id": self.asked, "sources": sources, "course": course}) + "\n")
+        self.process.stdin.flush()
+        return self.asked
+
+    def answer(self, ticket, seconds):
+        """The judge's verdicts for TICKET, or (None, why not)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            line = self.process.stdout.readline()
+            if not line:
+                self.errors.seek(0)
+                return None, f"the judge stopped: {self.errors.read()[-2000:]}"
+            reply = json.loads(line)
+            if reply.get("id") == ticket:
+                return (reply["verdicts"], None) if "verdicts" in reply else (None, reply.get("error", "no verdicts"))
+        return None, f"the judge gave no answer within {seconds:g} s"
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.errors.close()
+        self.folder.cleanup()
+
+
+class GradeOutsideKernel(Execute):
+    """Execute for the feedback; score each graded cell with the judge's verdict."""
+
+    course = Dict({}, help="This course's own exercises (helpers.classroom.course): seed, threshold, width, wide. "
+                           "Empty: the repository's.").tag(config=True)
+    notebook_seconds = Integer(300, help="After this many seconds of a notebook's run, its remaining cells are not "
+                                         "run for the feedback (the points do not depend on them).").tag(config=True)
+    output_bytes = Integer(1_000_000, help="What one cell may print into the feedback; beyond it, its output is "
+                                           "cut off.").tag(config=True)
+    judge_seconds = Integer(600, help="How long to wait for the judge's verdicts on one submission.").tag(config=True)
+
+    judge = None  # one JudgeProcess for the whole autograde run
+
+    def preprocess(self, nb, resources=None, km=None):
+        cls = type(self)
+        if cls.judge is None or cls.judge.process.poll() is not None:
+            cls.judge = JudgeProcess(self.log)
+        ticket = cls.judge.ask(answer_sources(nb.cells), self.course)
+        self._started, self._stopped = time.monotonic(), None
+        self._printed, self._running = {}, None
+        try:
+            nb, resources = super().preprocess(nb, resources, km)
+        except DeadKernelError:
+            self.note(self._running, "KernelDied", "the kernel stopped while running this cell (os._exit, a crash, or "
+                      "too much memory); the cells after it were not run for this feedback. Your answers were "
+                      "graded apart from the kernel.")
+        except Exception as error:  # the kernel could not start or answer: the points still come from the judge
+            self.log.warning("executing the notebook for its feedback failed: %r", error)
+            self.note(self._running, "NotRun", f"this notebook could not be run for the feedback ({error!r}); your "
+                      "answers were graded apart from it.")
+        verdicts, problem = cls.judge.answer(ticket, self.judge_seconds)
+        if problem:
+            self.log.error("grading failed: %s", problem)
+            cls.judge.close()
+            cls.judge = None
+        for cell in nb.cells:
+            exercise = graded_exercise(cell)
+            if exercise is None:
+                continue
+            if verdicts is None or exercise not in verdicts:
+                cell.outputs = [new_output("error", ename="GradingFailed", evalue=problem or "no verdict",
+                                           traceback=[f"GradingFailed: {problem or 'no verdict'}"])]
+                continue
+            verdict = verdicts[exercise]
+            cell.outputs = [new_output("stream", name="stdout", text=verdict["text"] + "\n"),
+                            new_output("execute_result", data={"text/plain": f"{verdict['score']:g}"},
+                                       execution_count=None)]
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, index):
+        self._running = cell
+        if graded_exercise(cell) is not None:
+            return cell, resources  # not run in the learner's kernel: the judge writes its outputs
+        if self._stopped is None and time.monotonic() - self._started > self.notebook_seconds:
+            self._stopped = index
+            self.note(cell, "NotRun", f"the notebook ran for over {self.notebook_seconds} s, so this cell and the "
+                      "ones after it were not run for the feedback; your answers were graded apart from it.")
+        if self._stopped is not None:
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) + sum(len(str(value)) for value in content.get("data", {}).values())
+        self._printed[cell_index] = self._printed.get(cell_index, 0) + size
+        if self._printed[cell_index] > self.output_bytes:
+            if not any(out.get("ename") == "OutputCutOff" for out in outs):
+                outs.append(new_output("error", ename="OutputCutOff", evalue="", traceback=[
+                    f"OutputCutOff: this cell printed over {self.output_bytes:,} characters; the rest is not shown."]))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    @staticmethod
+    def note(cell, name, text):
+        if cell is not None and cell.get("cell_type") == "code":
+            cell.setdefault("outputs", []).append(new_output("error", ename=name, evalue=text, traceback=[f"{name}: {text}"]))
