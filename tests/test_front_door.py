@@ -30,7 +30,6 @@ def test_every_short_name_the_notebooks_use_is_public():
         for cell in json.loads(path.read_text())["cells"]:
             if cell["cell_type"] == "code":
                 used |= set(re.findall(r"\bhelpers\.([A-Za-z_]\w*)", "".join(cell["source"])))
-    modules = {"answers", "arguments", "chain", "checks", "claims", "diagnostics", "diagram", "explorer",
-               "explorer_figure", "family", "figures", "gradients", "grading", "network", "sandbox", "sweeps",
-               "training", "transformer"}
+    modules = {"arguments", "chain", "claims", "classroom", "diagnostics", "diagram", "explorer", "explorer_figure",
+               "family", "figures", "gradients", "network", "sweeps", "training", "transformer"}
     assert used - modules <= set(helpers.__all__), sorted(used - modules - set(helpers.__all__))

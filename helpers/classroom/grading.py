@@ -2,7 +2,7 @@
 kernel.
 
     python -I -m helpers.classroom.grading NOTEBOOK [--course JSON]   grade one notebook file
-    python -I -m helpers.classroom.grading --serve                    what nbgrader's plug-in starts
+    python -I -m helpers.classroom.grading --serve FD                 what nbgrader's plug-in starts
 
 The judge reads the answer cells (from the notebook file, or from nbgrader's copy of it), reads
 each cell's syntax tree (`policy`: a cell that reaches outside itself is not run), and hands the
@@ -12,9 +12,10 @@ back plain data only. The judge then compares that data with values it computes 
 defines (builtins, attributes of the helpers, sys hooks, subprocess) reaches the verdict; started
 with `python -I` from a folder of its own, the judge imports the installed helpers only.
 
-`--serve` reads one request per line on stdin, {"id", "sources": {grade_id: source}, "course"},
-and answers each with one line on stdout, {"id", "verdicts": {exercise: {"text", "score",
-"points"}}}, keeping its worker and the expected values for the whole class.
+`--serve FD` reads requests on the socket FD (`channel.py`: one JSON message per line),
+{"id", "sources": {grade_id: source}, "course"}, and answers each with {"id", "verdicts":
+{exercise: {"text", "score", "points"}}}, keeping its worker and the expected values for the
+whole class. A socket, not stdin: a learner's kernel running beside it cannot write into it.
 """
 
 import argparse
@@ -22,16 +23,17 @@ import base64
 import io
 import json
 import os
-import select
 import subprocess
 import sys
 import tempfile
+import threading
 from functools import lru_cache
 
 import torch
 
 from helpers.classroom import activations, depth, forward, gradient_means, policy, sizes
 from helpers.classroom.answers import Verdict, portable
+from helpers.classroom.channel import Channel
 from helpers.classroom.common import answer_hint
 from helpers.classroom.course import DEFAULT, Course
 
@@ -116,6 +118,33 @@ def encoded_cases(exercise):
     return cases, base64.b64encode(buffer.getvalue()).decode()
 
 
+class ForkedWorker:
+    """The forked worker, with the part of Popen's interface the judge uses."""
+
+    def __init__(self, pid):
+        self.pid, self.returncode = pid, None
+
+    def poll(self):
+        if self.returncode is None:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self):
+        if self.poll() is None:
+            try:
+                os.killpg(self.pid, 9)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def wait(self):
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+
 def failed(exercise, part, hint):
     verdict = Verdict(f"Exercise '{exercise}'")
     verdict.add(part, False, hint, EXERCISES[exercise][1])
@@ -130,45 +159,70 @@ class Judge:
         self.worker = None
         self.folder = tempfile.TemporaryDirectory(prefix="shortcut-grader-")
         self.requests = 0
+        if threading.active_count() == 1:  # forking a process with other threads could deadlock the fork
+            self.fork_worker()
+
+    def fork_worker(self):
+        """The first worker: a fork of this process while it holds nothing but its imports (no
+        expected value is computed before this), which saves the worker's own start."""
+        ours, theirs = Channel.pair()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            try:
+                from helpers.classroom import worker
+
+                os.setsid()
+                os.chdir(self.folder.name)
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(null, fd)
+                keep = theirs.fileno()
+                os.closerange(3, keep)
+                os.closerange(keep + 1, 2**16)
+                worker.serve(theirs)
+            finally:
+                os._exit(0)
+        theirs.close()
+        self.worker, self.channel = ForkedWorker(pid), ours
 
     def start_worker(self):
-        read_end, write_end = os.pipe()
+        ours, theirs = Channel.pair()
+        fd = theirs.detach()
         env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if name in os.environ}
         env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg")
         self.worker = subprocess.Popen(
-            [sys.executable, "-I", "-m", "helpers.classroom.worker", str(write_end)], pass_fds=(write_end,),
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.folder.name,
-            env=env, start_new_session=True, text=True)
-        os.close(write_end)
-        self.replies = os.fdopen(read_end, "rb")
+            [sys.executable, "-I", "-m", "helpers.classroom.worker", str(fd)], pass_fds=(fd,),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.folder.name,
+            env=env, start_new_session=True)
+        os.close(fd)
+        self.channel = ours
+
+    def stop_worker(self):
+        self.worker.kill()
+        self.worker.wait()
+        self.channel.close()
+        self.worker = None
 
     def close(self):
         if self.worker is not None:
-            self.worker.kill()
-            self.worker.wait()
-            self.replies.close()
-            self.worker = None
+            self.stop_worker()
         self.folder.cleanup()
 
     def run_worker(self, request):
         """The worker's outcomes for REQUEST, or None if the worker stopped or did not answer."""
         if self.worker is None or self.worker.poll() is not None:
+            if self.worker is not None:
+                self.stop_worker()
             self.start_worker()
         longest = self.job_seconds * (len(ANSWER_CELLS) + 1) + 60
         try:
-            self.worker.stdin.write(json.dumps(request) + "\n")
-            self.worker.stdin.flush()
-            ready, _, _ = select.select([self.replies], [], [], longest)
-            line = self.replies.readline() if ready else b""
-            reply = json.loads(line)
-            if reply.get("id") == request["id"]:
+            self.channel.send(request)
+            reply = self.channel.receive(longest)
+            if isinstance(reply, dict) and reply.get("id") == request["id"] and isinstance(reply.get("outcomes"), dict):
                 return reply["outcomes"]
-        except (OSError, ValueError, AttributeError):
+        except (OSError, EOFError):
             pass
-        self.worker.kill()  # stopped, silent or out of step: a fresh one for the next submission
-        self.worker.wait()
-        self.replies.close()
-        self.worker = None
+        self.stop_worker()  # stopped, silent or out of step: a fresh one for the next submission
         return None
 
     def grade(self, sources, course=DEFAULT):
@@ -244,26 +298,29 @@ def summary(exercise, verdict):
     return {"text": str(verdict), "score": round(score, 6), "points": points}
 
 
-def serve(stdin, stdout):
+def serve(channel):
+    """Answer each request on CHANNEL with the verdicts, until nbgrader's plug-in closes it."""
     judge = Judge()
     try:
-        for line in stdin:
+        while True:
             try:
-                request = json.loads(line)
+                request = channel.receive()
+            except EOFError:
+                return
+            try:
                 course = Course.from_dict(request.get("course") or {})
                 verdicts = judge.grade(request["sources"], course)
                 reply = {"id": request["id"], "verdicts": {e: summary(e, v) for e, v in verdicts.items()}}
             except Exception as problem:  # a bad request: said so, and the judge goes on
                 reply = {"id": request.get("id") if isinstance(request, dict) else None, "error": repr(problem)}
-            stdout.write(json.dumps(reply) + "\n")
-            stdout.flush()
+            channel.send(reply)
     finally:
         judge.close()
 
 
 def main(argv):
-    if argv == ["--serve"]:
-        serve(sys.stdin, sys.stdout)
+    if argv[:1] == ["--serve"] and len(argv) == 2 and argv[1].isdigit():
+        serve(Channel.from_fd(int(argv[1])))
         return 0
     parser = argparse.ArgumentParser(prog="python -I -m helpers.classroom.grading", description="Grade one exercises notebook.")
     parser.add_argument("notebook")

@@ -17,9 +17,7 @@ answer cells from nbgrader's copy of the submission, never from the kernel. So:
   replacing `subprocess`) changes nothing, since no number is read from the kernel.
 """
 
-import json
 import os
-import select
 import subprocess
 import sys
 import tempfile
@@ -30,6 +28,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Dict, Integer
 
+from helpers.classroom.channel import Channel
 from helpers.classroom.grading import ANSWER_CELLS, answer_sources
 
 
@@ -44,43 +43,49 @@ def graded_exercise(cell):
 
 
 class JudgeProcess:
-    """The judge, started once (`python -I`, in a folder of its own) and asked once per submission."""
+    """The judge, started once (`python -I`, in a folder of its own) and asked once per submission,
+    over a socket (which a learner's kernel cannot open, unlike stdin or a pipe)."""
 
     def __init__(self, log):
         self.log = log
         self.folder = tempfile.TemporaryDirectory(prefix="shortcut-judge-")
         self.errors = open(os.path.join(self.folder.name, "judge.log"), "w+")
+        self.channel, theirs = Channel.pair()
+        fd = theirs.detach()
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "helpers.classroom.grading", "--serve"], cwd=self.folder.name,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, text=True, start_new_session=True)
+            [sys.executable, "-I", "-m", "helpers.classroom.grading", "--serve", str(fd)], pass_fds=(fd,),
+            cwd=self.folder.name, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errors,
+            start_new_session=True)
+        os.close(fd)
         self.asked = 0
 
     def ask(self, sources, course):
         self.asked += 1
-        self.process.stdin.write(json.dumps({"id": self.asked, "sources": sources, "course": course}) + "\n")
-        self.process.stdin.flush()
+        self.channel.send({"id": self.asked, "sources": sources, "course": dict(course)})
         return self.asked
 
     def answer(self, ticket, seconds):
         """The judge's verdicts for TICKET, or (None, why not)."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.process.stdout], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                break
-            line = self.process.stdout.readline()
-            if not line:
+            try:
+                reply = self.channel.receive(max(0.0, deadline - time.monotonic()))
+            except EOFError:
                 self.errors.seek(0)
                 return None, f"the judge stopped: {self.errors.read()[-2000:]}"
-            reply = json.loads(line)
-            if reply.get("id") == ticket:
+            if reply is None:
+                break
+            if isinstance(reply, dict) and reply.get("id") == ticket:
                 return (reply["verdicts"], None) if "verdicts" in reply else (None, reply.get("error", "no verdicts"))
         return None, f"the judge gave no answer within {seconds:g} s"
 
     def close(self):
-        if self.process.poll() is None:
+        self.channel.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
             self.process.kill()
-        self.process.wait()
+            self.process.wait()
         self.errors.close()
         self.folder.cleanup()
 
@@ -102,7 +107,8 @@ class GradeOutsideKernel(Execute):
         cls = type(self)
         if cls.judge is None or cls.judge.process.poll() is not None:
             cls.judge = JudgeProcess(self.log)
-        ticket = cls.judge.ask(answer_sources(nb.cells), self.course)
+        sources = answer_sources(nb.cells)
+        ticket = cls.judge.ask(sources, self.course)
         self._started, self._stopped = time.monotonic(), None
         self._printed, self._running = {}, None
         try:
@@ -116,6 +122,11 @@ class GradeOutsideKernel(Execute):
             self.note(self._running, "NotRun", f"this notebook could not be run for the feedback ({error!r}); your "
                       "answers were graded apart from it.")
         verdicts, problem = cls.judge.answer(ticket, self.judge_seconds)
+        if problem:  # once more with a fresh judge (something may have stopped this one)
+            self.log.warning("the judge failed (%s); asking a fresh one", problem)
+            cls.judge.close()
+            cls.judge = JudgeProcess(self.log)
+            verdicts, problem = cls.judge.answer(cls.judge.ask(sources, self.course), self.judge_seconds)
         if problem:
             self.log.error("grading failed: %s", problem)
             cls.judge.close()

@@ -1,15 +1,17 @@
 """The grader's worker: runs a learner's answer cells, one fresh child process per exercise, and
-hands back only plain data. It is started by the judge (`helpers.classroom.grading`) as
+hands back only plain data. The judge (`helpers.classroom.grading`, itself
+started with `python -I`) forks it first thing, before it has computed or read anything, or,
+when a worker has to be replaced, starts a fresh one as
 
-    python -I -m helpers.classroom.worker RESULT_FD
+    python -I -m helpers.classroom.worker CHANNEL_FD
 
 in a folder of its own: isolated mode, so neither the submission's folder, nor environment
 variables, nor a user site can put a module on the path; the helpers are the installed ones.
 
-It reads one job list per line on stdin (JSON) and answers each with one line on RESULT_FD. The
+It reads one job list at a time on its channel (a socket: `channel.py`) and answers each. The
 worker itself never runs a learner's code: for every job it forks a child, which
 
-- starts a session of its own, closes every inherited file except its own result pipe, and has
+- starts a session of its own, closes every inherited file except its own result socket, and has
   no terminal: what the learner's code prints goes nowhere;
 - is limited in memory, CPU time and file size (`LIMITS`), and its answer cells in CPU time each;
 - for exercises 1 and 2 (write it yourself), has the helpers' own implementations replaced by
@@ -30,6 +32,7 @@ import os
 import resource
 import selectors
 import signal
+import socket
 import sys
 import time
 
@@ -99,7 +102,7 @@ def run_child(job, result_fd):
     from helpers.classroom.answers import portable
 
     def send(message):
-        os.write(result_fd, (json.dumps(message) + "\n").encode())
+        write_all(result_fd, (json.dumps(message) + "\n").encode())
 
     torch.set_num_threads(1)
     sandbox.clock = "cpu"
@@ -138,8 +141,9 @@ def run_child(job, result_fd):
 
 
 def start_child(job):
-    """Fork a child for JOB: (pid, read end of its result pipe)."""
-    read_end, write_end = os.pipe()
+    """Fork a child for JOB: (pid, this end of its result socket)."""
+    ours, theirs = socket.socketpair()  # a socket, which no other process can open (see channel.py)
+    read_end, write_end = ours.detach(), theirs.detach()
     pid = os.fork()
     if pid == 0:  # the child
         try:
@@ -247,8 +251,27 @@ def grade_submission(request):
     return outcomes
 
 
+def write_all(fd, data):
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def serve(channel):
+    """Answer each request on CHANNEL (helpers.classroom.channel) with one message, until the
+    judge closes it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the judge stops the worker, not a Ctrl-C in its terminal
+    while True:
+        try:
+            request = channel.receive()
+        except EOFError:
+            return
+        channel.send({"id": request.get("id"), "outcomes": grade_submission(request)})
+
+
 def main(argv):
-    result_fd = int(argv[0])
+    from helpers.classroom.channel import Channel
+
+    channel = Channel.from_fd(int(argv[0]))
     import torch  # noqa: F401  (imported once here: every child starts with it)
 
     import helpers  # noqa: F401
@@ -258,11 +281,7 @@ def main(argv):
         from IPython.core.inputtransformer2 import TransformerManager  # noqa: F401
     except ImportError:
         pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the judge stops the worker, not a Ctrl-C in its terminal
-    for line in sys.stdin:
-        request = json.loads(line)
-        outcomes = grade_submission(request)
-        os.write(result_fd, (json.dumps({"id": request["id"], "outcomes": outcomes}) + "\n").encode())
+    serve(channel)
     return 0
 
 
