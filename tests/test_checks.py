@@ -1,13 +1,31 @@
 """The self-checks against a catalogue of learner answers: every correct variant passes, every
-wrong one gets its specific hint, and nothing the learner owns is changed."""
+wrong one gets its specific hint, each part scores what the exercise's rules give it, a course
+with its own seed and threshold is judged against its own values, and nothing the learner owns
+is changed."""
 
+import sys
 import time
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
 
 import helpers
+from helpers.classroom import activations, depth, forward
+from helpers.classroom.answers import NotYetPassed
+from helpers.classroom.course import DEFAULT, Course
+
+THREADS = torch.get_num_threads()  # a learner's kernel has torch's default
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """The checks' networks are tiny: on a busy machine one thread runs them several times faster
+    than two (the grader's worker uses one too). Tests of a learner's settings set their own."""
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(THREADS)
 
 
 def network_class(forward):
@@ -105,7 +123,7 @@ def forward_returns_nothing(self, x):
 def test_every_correct_forward_passes(forward):
     verdict = helpers.check_forward(network_class(forward))
     assert verdict.passed, str(verdict)
-    assert "all passed (4 of 4 checks)" in str(verdict)
+    assert str(verdict).startswith("Shortcut forward method: all passed (3 of 3 points)\n")
 
 
 @pytest.mark.parametrize(
@@ -217,20 +235,41 @@ def test_each_wrong_gradient_means_gets_its_hint(function, hint):
     assert any(hint in h for h in verdict.hints), str(verdict)
 
 
-def test_answers_of_exercises_3_to_5():
-    assert helpers.check_fastest_vanishing("sigmoid", 0.25).passed
-    assert helpers.check_fastest_vanishing("sigmoid", 0.2500003).passed
-    wrong = helpers.check_fastest_vanishing("relu", 1.0)
-    assert [case for case, ok, _, _ in wrong.results if not ok] == [
-        "the activation that vanishes fastest", "the sigmoid's largest slope"]
+def measured_ratio(activation, seed=DEFAULT.seed):
+    """What a learner measures for ACTIVATION in exercise 3."""
+    return helpers.depth_sweep([activations.DEPTH], activation=activation, seed=seed)[0]["ratio"]
 
-    depth = helpers.checks.smallest_vanishing_depth()
-    rows = helpers.depth_sweep(range(1, depth + 1), "sigmoid")
+
+def the_measured_answer(seed=DEFAULT.seed):
+    """Exercise 3's activation and ratio, found as the solution finds them."""
+    ratios = {name: measured_ratio(name, seed) for name in activations.ACTIVATIONS}
+    ratio, name = min((ratio, name) for name, ratio in ratios.items() if ratio > 0)
+    return name, ratio
+
+
+def the_depth_and_ratio(seed=DEFAULT.seed, threshold=DEFAULT.threshold):
+    """Exercise 4's answer, found as the solution finds it."""
+    rows = helpers.depth_sweep(range(1, 40), activation="sigmoid", seed=seed)
+    found = next(row["depth"] for row in rows if row["ratio"] < threshold)
+    return found, helpers.depth_sweep([found], activation="sigmoid", use_shortcut=True, seed=seed)[0]["ratio"]
+
+
+def test_answers_of_exercises_3_to_5():
+    name, ratio = the_measured_answer()
+    assert helpers.check_fastest_vanishing(name, ratio, 0.25).passed
+    assert helpers.check_fastest_vanishing(name, ratio, 0.2500003).passed
+    other = next(other for other in activations.ACTIVATIONS if other != name and measured_ratio(other) > 0)
+    wrong = helpers.check_fastest_vanishing(other, measured_ratio(other), 1.0)
+    assert [case for case, ok, _, _ in wrong.results if not ok] == [
+        "the activation that vanishes fastest, with its measured ratio", "the sigmoid's largest slope"]
+
+    found, ratio = the_depth_and_ratio()
+    assert found == depth.smallest_vanishing_depth(DEFAULT.threshold, DEFAULT.seed)
+    rows = helpers.depth_sweep(range(1, found + 1), "sigmoid")
     assert rows[-1]["ratio"] < 1e-6 <= rows[-2]["ratio"]
-    ratio = helpers.depth_sweep([depth], "sigmoid", use_shortcut=True)[0]["ratio"]
-    assert helpers.check_vanishing_depth(depth, ratio).passed
-    assert not helpers.check_vanishing_depth(depth + 1, ratio).passed
-    assert "measure the same depth (" in helpers.check_vanishing_depth(depth, 0.5).hints[0]
+    assert helpers.check_vanishing_depth(found, ratio).passed
+    assert not helpers.check_vanishing_depth(found + 1, ratio).passed
+    assert "measure the same depth (" in helpers.check_vanishing_depth(found, 0.5).hints[0]
 
     assert helpers.check_layer_sizes_fix([3, 3, 3, 3, 3, 1]).passed
     blocked = helpers.check_layer_sizes_fix([3, 3, 4, 4, 4, 1])
@@ -256,51 +295,63 @@ def test_checks_leave_the_learners_objects_and_random_state_alone():
     [
         (helpers.check_forward, (network_class(forward_book),)),
         (helpers.check_gradient_means, (gm_book,)),
-        (helpers.check_fastest_vanishing, ("sigmoid", 0.25)),
+        (helpers.check_fastest_vanishing, ("sigmoid", 3.8e-19, 0.25)),
         (helpers.check_vanishing_depth, (8, 0.01)),
         (helpers.check_layer_sizes_fix, ([3, 3, 3, 3, 3, 1],)),
     ],
 )
 def test_each_check_runs_in_under_a_second(check, args):
-    start = time.perf_counter()
-    check(*args)
-    assert time.perf_counter() - start < 1.0
+    torch.set_num_threads(THREADS)
+    try:
+        start = time.perf_counter()
+        check(*args)
+        assert time.perf_counter() - start < 1.0
+    finally:
+        torch.set_num_threads(1)
 
 
 def test_verdict_text():
     verdict = helpers.Verdict("Example")
-    verdict.add("first", True)
-    verdict.add("second", False, "do this")
-    assert str(verdict) == "Example: not yet (1 of 2 checks)\n  ✓ first\n  ✗ second\n      hint: do this"
+    verdict.add("first", True, points=1)
+    verdict.add("second", False, "do this", 0.5)
+    verdict.add("a note", True)
+    assert str(verdict) == ("Example: not yet (1 of 1.5 points)\n  ✓ first (1 point)\n  ✗ second (0.5 points)\n"
+                            "      hint: do this\n  ✓ a note")
     assert not verdict.passed and not helpers.Verdict("Empty").passed
 
 
 # Answers in every equivalent form are accepted; each wrong one gets the hint for its mistake.
 
-import sys  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from helpers import checks  # noqa: E402
-
-
-def the_book_depth_and_ratio():
-    depth = checks.smallest_vanishing_depth()
-    return depth, helpers.depth_sweep([depth], "sigmoid", use_shortcut=True)[0]["ratio"]
-
-
-@pytest.mark.parametrize("name", ["sigmoid", "Sigmoid", " SIGMOID ", "nn.Sigmoid", nn.Sigmoid, torch.sigmoid, "torch.sigmoid"])
-@pytest.mark.parametrize("slope", [0.25, torch.tensor(0.25), np.float32(0.25), np.float64(0.2500003), torch.tensor([0.25]), 0.2498])
-def test_exercise_3_accepts_every_form_of_the_right_answer(name, slope):
-    verdict = helpers.check_fastest_vanishing(name, slope)
+@pytest.mark.parametrize("name", ["sigmoid", "Sigmoid", "Sigmoid ", " SIGMOID ", "nn.Sigmoid", nn.Sigmoid, torch.sigmoid,
+                                  "torch.sigmoid"])
+def test_exercise_3_accepts_every_form_of_the_name(name):
+    fastest, ratio = the_measured_answer()
+    assert fastest == "sigmoid"  # the names above are its forms
+    verdict = helpers.check_fastest_vanishing(name, ratio, 0.25)
     assert verdict.passed, str(verdict)
-    assert verdict.score == 2
+    assert verdict.score == verdict.max_score == 2
+
+
+@pytest.mark.parametrize("slope", [0.25, torch.tensor(0.25), np.float32(0.25), np.float64(0.2500003), torch.tensor([0.25]),
+                                   0.2498])
+def test_exercise_3_accepts_every_form_of_the_slope(slope):
+    name, ratio = the_measured_answer()
+    verdict = helpers.check_fastest_vanishing(name, ratio, slope)
+    assert verdict.passed, str(verdict)
+    assert verdict.score == verdict.max_score == 2
+
+
+def test_exercise_3_accepts_every_form_of_the_measured_ratio():
+    name, ratio = the_measured_answer()
+    for given in [ratio, float(f"{ratio:.2g}"), float(f"{ratio:.3g}"), torch.tensor(ratio), torch.tensor(ratio).double(),
+                  torch.tensor([ratio]), np.float64(ratio), np.float32(ratio)]:
+        verdict = helpers.check_fastest_vanishing(name, given, 0.25)
+        assert verdict.passed, (given, str(verdict))
 
 
 @pytest.mark.parametrize(
     "name, slope, hint",
     [
-        ("tanh", 0.25, "'tanh' gives"),
         ("swish", 0.25, "'swish' is not one of 'gelu', 'relu', 'sigmoid', 'tanh'"),
         (None, 0.25, "not answered yet"),
         ("sigmoid", 0.5, "0.5 is the sigmoid's value at z = 0, not its slope"),
@@ -313,29 +364,40 @@ def test_exercise_3_accepts_every_form_of_the_right_answer(name, slope):
     ],
 )
 def test_exercise_3_hints_name_the_mistake(name, slope, hint):
-    verdict = helpers.check_fastest_vanishing(name, slope)
+    _, ratio = the_measured_answer()
+    verdict = helpers.check_fastest_vanishing(name, ratio, slope)
     assert any(hint in h for h in verdict.hints), str(verdict)
     assert verdict.score == 1  # the other part is right
 
 
+def test_exercise_3_a_measured_activation_that_is_not_the_fastest_is_named():
+    name, _ = the_measured_answer()
+    other = next(other for other in activations.ACTIVATIONS if other != name and measured_ratio(other) > 0)
+    verdict = helpers.check_fastest_vanishing(other, measured_ratio(other), 0.25)
+    assert verdict.score == 1 and f"{other!r} is not the one: measure each of" in verdict.hints[0], str(verdict)
+    assert f"helpers.depth_sweep([{activations.DEPTH}]" in verdict.hints[0]
+
+
 def test_exercise_4_accepts_the_printed_precision_and_other_forms():
-    depth, ratio = the_book_depth_and_ratio()
-    for given_depth in [depth, float(depth), torch.tensor(depth), np.int64(depth)]:
+    found, ratio = the_depth_and_ratio()
+    for given_depth in [found, float(found), torch.tensor(found), np.int64(found)]:
         for given_ratio in [ratio, float(f"{ratio:.2g}"), torch.tensor(ratio), np.float32(ratio)]:
             verdict = helpers.check_vanishing_depth(given_depth, given_ratio)
             assert verdict.passed, str(verdict)
 
 
 def test_exercise_4_hints_name_the_mistake():
-    depth, ratio = the_book_depth_and_ratio()
-    plain = helpers.depth_sweep([depth], "sigmoid")[0]["ratio"]
+    found, ratio = the_depth_and_ratio()
+    plain = helpers.depth_sweep([found], "sigmoid")[0]["ratio"]
     cases = {
-        (depth - 1, ratio): f"at depth {depth - 1} the ratio is",
-        (depth + 3, ratio): "a smaller depth already falls below 1e-6",
-        (depth, plain): "that is the plain network's ratio",
-        (depth, 1 / ratio): "upside down",
-        (depth, float(f"{ratio:.1g}")): "is too coarse: give at least 2 significant digits",
-        (depth + 0.5, ratio): "give a whole number of layers",
+        (found - 1, ratio): f"{found - 1} is not the smallest depth whose ratio is below THRESHOLD (1e-06)",
+        (found + 3, ratio): f"{found + 3} is not the smallest depth whose ratio is below THRESHOLD (1e-06)",
+        (found, plain): "that is the plain network's ratio",
+        (found, float(f"{plain:.2g}")): "that is the plain network's ratio",
+        (found, 1 / ratio): "upside down",
+        (found, float(f"{ratio:.1g}")): "is too coarse: give at least 2 significant digits",
+        (found + 0.5, ratio): "give a whole number of layers",
+        (None, ratio): "not answered yet",
     }
     for (given_depth, given_ratio), hint in cases.items():
         verdict = helpers.check_vanishing_depth(given_depth, given_ratio)
@@ -343,9 +405,9 @@ def test_exercise_4_hints_name_the_mistake():
 
 
 def test_exercise_4_judges_the_ratio_at_the_learners_own_depth():
-    depth, _ = the_book_depth_and_ratio()
-    theirs = helpers.depth_sweep([depth + 2], "sigmoid", use_shortcut=True)[0]["ratio"]
-    verdict = helpers.check_vanishing_depth(depth + 2, theirs)
+    found, _ = the_depth_and_ratio()
+    theirs = helpers.depth_sweep([found + 2], "sigmoid", use_shortcut=True)[0]["ratio"]
+    verdict = helpers.check_vanishing_depth(found + 2, theirs)
     assert verdict.score == 1 and not verdict.passed  # the depth is wrong, the ratio follows from it
 
 
@@ -361,6 +423,7 @@ def test_exercise_5_accepts_every_form(sizes):
 
 # Checkers always answer: whatever the answer does, a verdict comes back, the caller's torch
 # settings are put back, and the helpers' own implementation scores nothing.
+
 
 def forward_float64(self, x):
     x = x.double()
@@ -402,22 +465,25 @@ def test_a_float64_forward_is_judged_by_its_values():
 
 
 @pytest.mark.parametrize(
-    "forward, hint",
+    "forward_method, hint",
     [(forward_exits, "your code called sys.exit()"), (forward_loops, "did not finish within 5 s"),
      (forward_loops_and_swallows, "did not finish within 5 s")],
 )
-def test_exits_and_endless_loops_get_a_verdict(forward, hint, monkeypatch):
-    monkeypatch.setattr(checks, "SECONDS", 0.3)
-    monkeypatch.setattr(checks.probe_forward, "__defaults__", (0.3,))
-    verdict = helpers.check_forward(network_class(forward))
+def test_exits_and_endless_loops_get_a_verdict(forward_method, hint, monkeypatch):
+    monkeypatch.setattr(forward.probe, "__defaults__", (0.1,))
+    verdict = helpers.check_forward(network_class(forward_method))
     assert not verdict.passed
-    assert all(hint.replace("5 s", "0.3 s") in h for h in verdict.hints), str(verdict)
+    assert all(hint.replace("5 s", "0.1 s") in h for h in verdict.hints), str(verdict)
 
 
 def test_the_learners_global_settings_are_put_back():
-    before = (torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_num_threads(), torch.get_rng_state())
-    verdict = helpers.check_forward(network_class(forward_changes_settings))
-    after = (torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_num_threads(), torch.get_rng_state())
+    torch.set_num_threads(2)  # the answer sets 1
+    try:
+        before = (torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_num_threads(), torch.get_rng_state())
+        verdict = helpers.check_forward(network_class(forward_changes_settings))
+        after = (torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_num_threads(), torch.get_rng_state())
+    finally:
+        torch.set_num_threads(1)
     assert before[:3] == after[:3] and torch.equal(before[3], after[3])
     assert verdict.passed, str(verdict)
 
@@ -481,7 +547,7 @@ def test_handing_back_the_helpers_gradient_means_scores_nothing(answer):
 
 def test_partial_credit_adds_up_to_the_exercise():
     verdict = helpers.check_forward(network_class(forward_no_shortcut))
-    assert (verdict.score, verdict.max_score) == (1.0, 3.0)
+    assert (verdict.score, verdict.max_score) == (0.0, 3.0)
     verdict = helpers.check_gradient_means(gm_accumulates)
     assert (verdict.score, verdict.max_score) == (1.5, 2.0)
 
@@ -491,3 +557,211 @@ def test_long_hints_wrap():
     verdict.add("part", False, "word " * 60)
     lines = str(verdict).splitlines()
     assert len(lines) > 3 and all(len(line) <= 88 for line in lines)
+
+
+def test_require_prints_the_verdict_and_raises_when_a_part_is_not_right(capsys):
+    verdict = helpers.Verdict("Example")
+    verdict.add("first", True, points=1)
+    verdict.add("second", False, "do this", 1)
+    with pytest.raises(NotYetPassed, match="1 of 2 parts not right yet"):
+        verdict.require()
+    assert capsys.readouterr().out == str(verdict) + "\n"
+    assert issubclass(NotYetPassed, AssertionError)  # a failed cell in a notebook run and in nbgrader validate
+
+
+def test_require_of_a_passed_verdict_prints_it_and_returns():
+    verdict = helpers.check_layer_sizes_fix([3, 3, 3, 3, 3, 1])
+    assert verdict.require() is None
+
+
+# The fairness rules: what each part is worth, and what does not score.
+
+def scores(verdict):
+    return [points for _, ok, _, points in verdict.results if ok]
+
+
+def test_exercise_1_parts_are_worth_one_one_a_half_and_a_half():
+    verdict = helpers.check_forward(network_class(forward_book))
+    assert [(case, points) for case, _, _, points in verdict.results] == [
+        (case["case"], case["points"]) for case in forward.cases()]
+    assert [points for _, _, _, points in verdict.results] == [1.0, 1.0, 0.5, 0.5]
+    assert verdict.score == verdict.max_score == 3
+
+
+def forward_width_three_only(self, x):
+    """The shortcut only where the width is the book's 3."""
+    for layer in self.layers:
+        out = layer(x)
+        x = x + out if self.use_shortcut and x.shape == out.shape and x.shape[-1] == 3 else out
+    return x
+
+
+@pytest.mark.parametrize(
+    "forward_method, score",
+    [
+        (forward_no_shortcut, 0.0),  # a plain loop is where the exercise starts: not even use_shortcut=False counts
+        (forward_always_add, 0.5),  # adds a shortcut, across shape changes too: only use_shortcut=False is right
+        (forward_ignores_flag, 2.5),  # right with shortcuts, wrong without
+        (forward_width_three_only, 1.5),  # the book's network and use_shortcut=False
+        (forward_book, 3.0),
+    ],
+)
+def test_exercise_1_scores_part_by_part(forward_method, score):
+    verdict = helpers.check_forward(network_class(forward_method))
+    assert (verdict.score, verdict.max_score) == (score, 3.0), str(verdict)
+
+
+def test_exercise_1_a_plain_loop_is_told_why_use_shortcut_false_does_not_count():
+    verdict = helpers.check_forward(network_class(forward_no_shortcut))
+    (last_case, ok, hint, points) = verdict.results[-1]
+    assert "use_shortcut=False" in last_case and not ok and points == 0.5
+    assert "this counts once your forward adds the shortcuts" in hint
+
+
+@pytest.mark.parametrize(
+    "function, score, failed",
+    [
+        (gm_biases, 1.5, ["one entry per weight matrix, in layer order"]),
+        (gm_signed_mean, 1.0, ["the values match on every network"]),
+        (gm_accumulates, 1.5, ["a second call gives the same numbers"]),
+        (gm_book, 2.0, []),
+    ],
+)
+def test_exercise_2_biases_cost_the_keys_part_and_a_signed_mean_the_values_part(function, score, failed):
+    verdict = helpers.check_gradient_means(function)
+    assert (verdict.score, verdict.max_score) == (score, 2.0), str(verdict)
+    assert [case for case, ok, _, _ in verdict.results if not ok] == failed
+
+
+def test_exercise_3_the_name_counts_only_with_the_ratio_measured_for_it():
+    name, ratio = the_measured_answer()
+    other = next(other for other in activations.ACTIVATIONS if other != name and measured_ratio(other) > 0)
+    answers = {
+        "no ratio": (None, "back your choice with the ratio you measured for it (fastest_ratio): not answered yet"),
+        "another activation's": (measured_ratio(other), f"your fastest_ratio is what {other!r} gives, not {name!r}"),
+        "upside down": (1 / ratio, "fastest_ratio is upside down"),
+        "made up": (ratio * 7, f"fastest_ratio is not what {name!r} gives at depth {activations.DEPTH}"),
+        "a string": (f"{ratio:.2g}", "give a number, not the string"),
+    }
+    hints = []
+    for label, (given, hint) in answers.items():
+        verdict = helpers.check_fastest_vanishing(name, given, 0.25)
+        assert (verdict.score, verdict.max_score) == (1.0, 2.0), (label, str(verdict))
+        assert not verdict.results[0][1] and hint in verdict.results[0][2], (label, str(verdict))
+        hints.append(verdict.results[0][2])
+    assert len(set(hints)) == len(hints)  # each mistake its own hint
+
+
+def test_exercise_3_a_guessed_name_without_a_measurement_scores_nothing_for_it():
+    name, _ = the_measured_answer()
+    verdict = helpers.check_fastest_vanishing(name, None, None)
+    assert (verdict.score, verdict.max_score) == (0.0, 2.0)
+    verdict = helpers.check_fastest_vanishing(name, None, 0.25)
+    assert scores(verdict) == [1.0] and verdict.results[1][1]  # the slope alone
+
+
+def test_exercise_3_a_dead_relu_measurement_is_no_answer():
+    assert not measured_ratio("relu") > 0  # nan or 0 at this depth: the exercise says to leave it out
+    verdict = helpers.check_fastest_vanishing("relu", measured_ratio("relu"), 0.25)
+    assert verdict.score == 1 and not verdict.results[0][1]
+
+
+WRONG_WAY = ("deeper", "go deeper", "shallower", "smaller", "larger", "fewer", "more layers", "too deep", "too shallow")
+
+
+def ratio_texts(ratio):
+    return {f"{ratio:.2g}", f"{ratio:.3g}", f"{ratio:g}", repr(ratio)}
+
+
+def test_exercise_4_a_wrong_depth_hint_gives_no_direction_and_no_ratio():
+    found, ratio = the_depth_and_ratio()
+    hints = {}
+    for given in [2, found - 2, found - 1, found + 1, found + 2, 30]:
+        verdict = helpers.check_vanishing_depth(given, ratio)
+        case, ok, hint, points = verdict.results[0]
+        assert not ok and points == 1.0
+        assert not any(word in hint.lower() for word in WRONG_WAY), hint
+        for use_shortcut in (False, True):
+            at_given = helpers.depth_sweep([given], "sigmoid", use_shortcut=use_shortcut)[0]["ratio"]
+            assert not any(text in hint for text in ratio_texts(at_given)), (given, hint)
+        hints[given] = hint.replace(str(given), "N", 1)
+    assert len(set(hints.values())) == 1, hints  # one hint above and below the answer alike
+
+
+def test_exercise_4_the_depth_and_the_ratio_are_a_point_each():
+    found, ratio = the_depth_and_ratio()
+    assert [points for *_, points in helpers.check_vanishing_depth(found, ratio).results] == [1.0, 1.0]
+    assert helpers.check_vanishing_depth(found, None).score == 1
+    assert helpers.check_vanishing_depth(None, None).score == 0
+
+
+def test_exercise_5_broken_sizes_handed_back_scores_nothing():
+    for given in [DEFAULT.broken_sizes, tuple(DEFAULT.broken_sizes), torch.tensor(DEFAULT.broken_sizes)]:
+        verdict = helpers.check_layer_sizes_fix(given)
+        assert (verdict.score, verdict.max_score) == (0.0, 2.0), str(verdict)
+        assert all("that is broken_sizes unchanged" in hint for hint in verdict.hints)
+
+
+def test_exercise_5_a_fix_that_changed_broken_sizes_too_is_judged_by_the_fix():
+    broken_sizes = list(DEFAULT.broken_sizes)
+    fixed_sizes = broken_sizes  # one list under two names: the learner's fix changes both
+    fixed_sizes[1] = fixed_sizes[3] = fixed_sizes[0]
+    assert helpers.check_layer_sizes_fix(fixed_sizes, broken_sizes).passed
+    verdict = helpers.check_layer_sizes_fix([3, 3, 3, 3, 3, 1], "not sizes")
+    assert verdict.score == 0 and "broken_sizes is now 'not sizes'" in verdict.hints[0]
+
+
+# A course with its own seed and threshold: the checks judge against that course's values.
+
+OTHER = Course(seed=2027, threshold=1e-7)
+
+
+def test_exercise_3_with_another_seed_judges_against_its_own_measurements():
+    name, ratio = the_measured_answer(OTHER.seed)
+    book_name, book_ratio = the_measured_answer()
+    assert name == book_name and not activations.matches(book_ratio, ratio)  # the book's ratio is not the answer
+    assert helpers.check_fastest_vanishing(name, ratio, 0.25, seed=OTHER.seed).passed
+    for given in [book_ratio, float(f"{book_ratio:.2g}")]:
+        verdict = helpers.check_fastest_vanishing(name, given, 0.25, seed=OTHER.seed)
+        assert verdict.score == 1, str(verdict)
+        assert f"for seed {DEFAULT.seed}: this notebook's networks use SEED = {OTHER.seed}" in verdict.hints[0]
+    assert not helpers.check_fastest_vanishing(name, ratio, 0.25).passed  # and the other way round
+
+
+def test_exercise_4_with_another_seed_and_threshold_judges_against_its_own_depth():
+    found, ratio = the_depth_and_ratio(OTHER.seed, OTHER.threshold)
+    assert found == depth.smallest_vanishing_depth(OTHER.threshold, OTHER.seed)
+    book_depth, book_ratio = the_depth_and_ratio()
+    assert found != book_depth
+    course = {"seed": OTHER.seed, "threshold": OTHER.threshold}
+    verdict = helpers.check_vanishing_depth(found, float(f"{ratio:.2g}"), **course)
+    assert verdict.passed, str(verdict)
+    assert not helpers.check_vanishing_depth(found, ratio).passed  # not the book's answer
+    public = helpers.check_vanishing_depth(book_depth, float(f"{book_ratio:.2g}"), **course)
+    assert public.score == 0, str(public)
+    assert f"that is the ratio for seed {DEFAULT.seed}: this notebook's networks use SEED = {OTHER.seed}" in public.hints[1]
+    assert f"below THRESHOLD ({OTHER.threshold:g})" in public.hints[0]
+
+
+def test_exercise_4_a_depth_measured_with_the_book_seed_is_named():
+    forgot_seed, ratio = the_depth_and_ratio(DEFAULT.seed, OTHER.threshold)  # seed=SEED left out
+    assert forgot_seed != depth.smallest_vanishing_depth(OTHER.threshold, OTHER.seed)
+    verdict = helpers.check_vanishing_depth(forgot_seed, ratio, seed=OTHER.seed, threshold=OTHER.threshold)
+    assert verdict.score == 0
+    assert all(f"seed {DEFAULT.seed}" in hint and f"SEED = {OTHER.seed}" in hint for hint in verdict.hints), str(verdict)
+    assert not any(word in verdict.hints[0].lower() for word in WRONG_WAY)
+
+
+def test_exercise_5_with_another_width_judges_against_its_broken_network():
+    course = Course(width=4, wide=5)
+    assert helpers.check_layer_sizes_fix(course.fixed_sizes, course.broken_sizes).passed
+    assert helpers.check_layer_sizes_fix(course.broken_sizes, course.broken_sizes).score == 0
+    verdict = helpers.check_layer_sizes_fix(DEFAULT.fixed_sizes, course.broken_sizes)
+    assert verdict.score == 1 and "keep the input width 4" in verdict.hints[0]
+
+
+def test_a_check_refuses_a_course_value_it_cannot_build():
+    with pytest.raises(ValueError, match="seed must be a whole number"):
+        helpers.check_vanishing_depth(8, 0.01, seed="123")
+    with pytest.raises(ValueError, match="threshold must be one of"):
+        helpers.check_vanishing_depth(8, 0.01, threshold=1e-4)

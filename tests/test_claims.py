@@ -96,6 +96,7 @@ def test_exercise_3_says_truly_that_relus_ratio_can_be_nan_or_0():
     (cell,) = [c for c in notebook["cells"] if c.get("id") == "cell-10"]
     text = " ".join("".join(cell["source"]).split())
     assert "helpers.depth_sweep([12], activation=..., seed=SEED)" in text and "With ReLU the ratio can be `nan` or `0`" in text
+    assert "(0/0 is nan) or the first layer gets none" in text
     for seed, relu in [(123, "nan"), (7, 0.0)]:
         ratios = {name: helpers.depth_sweep([12], activation=name, seed=seed)[0]["ratio"] for name in ["gelu", "relu", "sigmoid", "tanh"]}
         found = ratios.pop("relu")

@@ -36,7 +36,8 @@ except ImportError:
         pytest.fail("CI=true but nbgrader is missing: pip install -e '.[classroom]'", pytrace=False)
     pytest.skip("nbgrader is missing: pip install -e '.[classroom]'", allow_module_level=True)
 
-from helpers.classroom.course import Course, make_course
+from helpers.classroom.course import Course
+from helpers.classroom.make_course import make_course
 from helpers.classroom.grading import EXERCISES as GRADED
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -64,7 +64,7 @@ CALLS = {
     "GradientExplorer": (None, lambda _: helpers.GradientExplorer(depth=4)),
     "gradient_explorer": (None, lambda _: helpers.gradient_explorer(depth=4).set(depth=6, activation="sigmoid")),
     "Verdict": (None, lambda _: str(helpers.Verdict("x"))),
-    "check_fastest_vanishing": (None, lambda _: helpers.check_fastest_vanishing("sigmoid", 0.25)),
+    "check_fastest_vanishing": (None, lambda _: helpers.check_fastest_vanishing("sigmoid", 3.8e-19, 0.25)),
     "check_forward": (None, lambda _: helpers.check_forward(helpers.ExampleDeepNeuralNetwork)),
     "check_gradient_means": (None, lambda _: helpers.check_gradient_means(lambda model, x: {})),
     "check_layer_sizes_fix": (None, lambda _: helpers.check_layer_sizes_fix([3, 3, 3, 3, 3, 1])),

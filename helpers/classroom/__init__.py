@@ -8,5 +8,6 @@
 - `policy`: what the grader refuses to run in an answer cell;
 - `grading` (the judge), `worker` (runs the answer cells), `plugin` (nbgrader's side):
   the autograder, which trusts nothing that ran in the learner's kernel;
-- `course`: a course's own seed and sizes, so that the public solutions are not its answers.
+- `course`, `make_course`: a course's own seed and sizes, so that the public solutions are not
+  its answers.
 """

@@ -47,11 +47,11 @@ class Verdict:
         return sum(points for _, _, _, points in self.results)
 
     def __str__(self):
-        done = sum(ok for _, ok, _, _ in self.results)
-        head = f"{self.title}: {'all passed' if self.passed else 'not yet'} ({done} of {len(self.results)} checks)"
+        head = f"{self.title}: {'all passed' if self.passed else 'not yet'} ({self.score:g} of {self.max_score:g} points)"
         lines = [head]
-        for case, ok, hint, _ in self.results:
-            lines.append(f"  {'✓' if ok else '✗'} {case}")
+        for case, ok, hint, points in self.results:
+            worth = f" ({points:g} point{'' if points == 1 else 's'})" if points else ""
+            lines.append(f"  {'✓' if ok else '✗'} {case}{worth}")
             if not ok and hint:
                 lines += textwrap.wrap(f"hint: {hint}", WRAP, initial_indent=" " * 6, subsequent_indent=" " * 12)
         return "\n".join(lines)
@@ -63,8 +63,9 @@ class Verdict:
         a notebook run (and `nbgrader validate`) marks the cell as failed."""
         print(self)
         if not self.passed:
-            wrong = sum(not ok for _, ok, _, _ in self.results)
-            raise NotYetPassed(f"{wrong} of {len(self.results)} parts not right yet: see the hints above")
+            wrong = [case for case, ok, _, _ in self.results if not ok]
+            raise NotYetPassed(f"{len(wrong)} of {len(self.results)} parts not right yet (first: {wrong[0]}); "
+                               "the hints are in the cell's output")
 
 
 class NotYetPassed(AssertionError):

@@ -5,22 +5,16 @@ The repository's exercises use the book's seed 123, the threshold 1e-6 and the b
 [3, 4, 3, 4, 3, 1]; their solutions are public. A course can choose its own, so that the
 numbers a public solution prints are not its answers:
 
-    python -m helpers.classroom.course FOLDER --seed 2027 --threshold 1e-7 --width 4
+    python -m helpers.classroom.make_course FOLDER --seed 2027 --threshold 1e-7 --width 4
 
-writes a course folder (nbgrader_config.py, source/shortcuts/exercises.ipynb) whose set-up cell
-defines SEED, THRESHOLD and broken_sizes, and whose nbgrader_config.py hands the same values to
-the grader. The grader takes them from that file, never from a learner's notebook.
+writes a course folder (nbgrader_config.py, source/shortcuts/exercises.ipynb) whose set-up
+cell defines SEED, THRESHOLD and broken_sizes, and whose nbgrader_config.py hands the same
+values to the grader. The grader takes them from that file, never from a learner's notebook.
 """
 
-import argparse
 import json
-import math
-import shutil
-import sys
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
-EXERCISES = Path(__file__).resolve().parent.parent.parent / "notebooks" / "exercises"
 THRESHOLDS = (1e-5, 1e-6, 1e-7, 1e-8, 1e-9)
 
 
@@ -77,56 +71,25 @@ DEFAULT = Course()
 
 
 def course_notebook(course, source):
-    """The source notebook (a dict) with the course's values in its set-up and broken cells."""
+    """The source notebook (a dict) with the course's values in its set-up and broken cells (the
+    lines that define SEED, THRESHOLD and broken_sizes; the rest as it was) and no outputs."""
     notebook = json.loads(json.dumps(source))
+    defined = course.setup_code() + f"broken_sizes = {course.broken_sizes}\n"
+    lines_of = {line.split(" = ", 1)[0]: line for line in defined.splitlines()}
+    wanted = {"setup": ["SEED", "THRESHOLD"], "broken": ["broken_sizes"]}
     for cell in notebook["cells"]:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        text = "".join(cell["source"])
-        if grade_id == "setup":
-            head = text.split("SEED = ")[0]
-            text = head + course.setup_code()
-        elif grade_id == "broken":
-            first, rest = text.split("\n", 1)
-            text = f"broken_sizes = {course.broken_sizes}\n" + rest
-        cell["source"] = text
+        if grade_id in wanted:
+            lines = "".join(cell["source"]).splitlines(keepends=True)
+            for name in wanted.pop(grade_id):
+                at = [i for i, line in enumerate(lines) if line.startswith(f"{name} = ")]
+                if len(at) != 1:
+                    raise ValueError(f"the {grade_id!r} cell of the source notebook must define {name} on one line")
+                ending = "\n" if lines[at[0]].endswith("\n") else ""
+                lines[at[0]] = lines_of[name] + ending
+            cell["source"] = lines
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
+    if wanted:
+        raise ValueError(f"the source notebook has no {' or '.join(map(repr, wanted))} cell")
     return notebook
-
-
-def make_course(folder, course):
-    """Write a course folder for COURSE: nbgrader_config.py and source/shortcuts/exercises.ipynb."""
-    folder = Path(folder)
-    target = folder / "source" / "shortcuts" / "exercises.ipynb"
-    if target.exists():
-        raise FileExistsError(f"{target} exists: choose a new folder (nothing was overwritten)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    source = json.loads((EXERCISES / "source" / "shortcuts" / "exercises.ipynb").read_text())
-    target.write_text(json.dumps(course_notebook(course, source), indent=1, ensure_ascii=False) + "\n")
-    config = (EXERCISES / "nbgrader_config.py").read_text()
-    config += f"\n# This course's own exercises (python -m helpers.classroom.course):\nc.GradeOutsideKernel.course = {course.as_dict()!r}\n"
-    (folder / "nbgrader_config.py").write_text(config)
-    shutil.copy(EXERCISES / "README.md", folder / "README.md")
-    return folder
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder")
-    parser.add_argument("--seed", type=int, required=True)
-    parser.add_argument("--threshold", type=float, default=DEFAULT.threshold, help="one of " + ", ".join(f"{t:g}" for t in THRESHOLDS))
-    parser.add_argument("--width", type=int, default=DEFAULT.width)
-    parser.add_argument("--wide", type=int, default=None, help="the broken layers' width (default: width + 1)")
-    args = parser.parse_args(argv)
-    try:
-        course = Course(args.seed, args.threshold, args.width, args.wide if args.wide is not None else args.width + 1)
-        folder = make_course(args.folder, course)
-    except (ValueError, FileExistsError) as error:
-        parser.exit(2, f"{parser.prog}: {error}\n")
-    print(f"course written to {folder}: seed {course.seed}, threshold {course.threshold:g}, broken sizes {course.broken_sizes}")
-    print(f"next: cd {folder} && nbgrader generate_assignment shortcuts")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -27,6 +27,11 @@ def smallest_vanishing_depth(threshold=1e-6, seed=123, deepest=100):
     return None
 
 
+def close(number, ratio):
+    """NUMBER is RATIO to the 2 significant digits the notebook prints, or within 1%."""
+    return math.isfinite(ratio) and (rounded(number, 2) == rounded(ratio, 2) or math.isclose(number, ratio, rel_tol=1e-2))
+
+
 def judge(data, cases=None, course=DEFAULT):
     depth, shortcut_ratio = data
     verdict = Verdict("Depth at which the sigmoid network's gradient vanishes")
@@ -37,20 +42,23 @@ def judge(data, cases=None, course=DEFAULT):
         problem = (f"{given} is not the smallest depth whose ratio is below THRESHOLD ({course.threshold:g}): sweep "
                    "the depths in order, helpers.depth_sweep(range(1, 40), activation='sigmoid', seed=SEED), and take "
                    "the 'depth' of the first row whose 'ratio' is below it")
+        if course.seed != DEFAULT.seed and given == smallest_vanishing_depth(course.threshold, DEFAULT.seed):
+            problem = (f"{given} is the smallest depth for seed {DEFAULT.seed}, and this notebook's networks use "
+                       f"SEED = {course.seed}: sweep the depths with seed=SEED")
     verdict.add("the smallest depth", problem is None, problem or "", 1.0)
     # the ratio is judged at the learner's own depth when it is a sensible one (no double penalty)
     at = given if given is not None and 1 <= given <= DEEPEST else expected
     actual, plain = ratio_at(at, True, course.seed), ratio_at(at, False, course.seed)
     number, problem = as_number(shortcut_ratio)
     if problem is None and not (rounded(number, 2) == rounded(actual, 2) or math.isclose(number, actual, rel_tol=1e-3)):
-        if math.isclose(number, plain, rel_tol=1e-2):
+        if close(number, plain):
             problem = "that is the plain network's ratio: measure the same depth with use_shortcut=True"
-        elif number > 0 and math.isclose(1 / number, actual, rel_tol=1e-2):
+        elif number > 0 and close(1 / number, actual):
             problem = "upside down: the ratio is the first layer's mean gradient divided by the last layer's"
-        elif number > 0 and rounded(actual, 1) == rounded(number, 1):
-            problem = f"{number:g} is too coarse: give at least 2 significant digits, as the notebook prints it"
-        elif course.seed != DEFAULT.seed and math.isclose(number, ratio_at(at, True, DEFAULT.seed), rel_tol=1e-2):
+        elif course.seed != DEFAULT.seed and close(number, ratio_at(at, True, DEFAULT.seed)):
             problem = f"that is the ratio for seed {DEFAULT.seed}: this notebook's networks use SEED = {course.seed}"
+        elif number > 0 and rounded(number, 1) == number and rounded(actual, 1) == number:
+            problem = f"{number:g} is too coarse: give at least 2 significant digits, as the notebook prints it"
         else:
             problem = f"measure the same depth ({at}) with use_shortcut=True and seed=SEED; you gave {number:g}"
     verdict.add("the shortcut network's ratio at that depth", problem is None, problem or "", 1.0)

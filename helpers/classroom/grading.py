@@ -133,10 +133,11 @@ class ForkedWorker:
 
     def kill(self):
         if self.poll() is None:
-            try:
-                os.killpg(self.pid, 9)
-            except (ProcessLookupError, PermissionError):
-                pass
+            for kill in (os.killpg, os.kill):  # its session, and itself (if it has not started one yet)
+                try:
+                    kill(self.pid, 9)
+                except (ProcessLookupError, PermissionError):
+                    pass
 
     def wait(self):
         if self.returncode is None:
@@ -173,9 +174,7 @@ class Judge:
 
                 os.setsid()
                 os.chdir(self.folder.name)
-                null = os.open(os.devnull, os.O_RDWR)
-                for fd in (0, 1, 2):
-                    os.dup2(null, fd)
+                worker.quiet()
                 keep = theirs.fileno()
                 os.closerange(3, keep)
                 os.closerange(keep + 1, 2**16)
@@ -198,9 +197,9 @@ class Judge:
         self.channel = ours
 
     def stop_worker(self):
+        self.channel.close()
         self.worker.kill()
         self.worker.wait()
-        self.channel.close()
         self.worker = None
 
     def close(self):

@@ -11,6 +11,7 @@ own code loaded again, the grader's modules patched, the profiler switched off.
 """
 
 import ast
+import re
 
 # Modules an answer cell may import (and their submodules).
 IMPORTS = {"math", "cmath", "statistics", "functools", "itertools", "operator", "collections", "dataclasses",
@@ -18,19 +19,24 @@ IMPORTS = {"math", "cmath", "statistics", "functools", "itertools", "operator", 
 # Names an answer cell may not use: running code from text, files, introspection and the interpreter.
 NAMES = {"exec", "eval", "compile", "open", "__import__", "globals", "locals", "vars", "getattr", "setattr",
          "delattr", "breakpoint", "input", "help", "exit", "quit", "memoryview", "get_ipython", "__builtins__",
-         "__loader__", "__spec__", "__file__"}
+         "__loader__", "__spec__", "__file__", "attrgetter", "methodcaller", "get_type_hints"}
 # Attributes an answer cell may not reach: file and process access, loading code, the grader's
 # own modules, and the interpreter's internals (any other name with two leading underscores).
 ATTRIBUTES = {"classroom", "load", "loadtxt", "genfromtxt", "fromfile", "load_state_dict_from_url", "jit", "hub",
               "ops", "_C", "_dynamo", "compile", "system", "popen", "spawnl", "imread", "read_text", "read_bytes",
               "write_text", "write_bytes", "_getframe", "setprofile", "settrace", "import_module", "cpp_extension",
               "utils", "library", "_ops", "_classes", "backends", "from_file", "package", "serialization",
-              "multiprocessing", "ctypeslib", "distributed",
+              "multiprocessing", "ctypeslib", "distributed", "fromregex", "memmap", "DataSource", "attrgetter",
+              "methodcaller", "get_type_hints", "ForwardRef",
               # modules that other modules hold as attributes (torch.os, helpers.figures.sys, ...)
               "os", "sys", "subprocess", "shutil", "signal", "pathlib", "Path", "importlib", "builtins", "io",
               "ctypes", "gc", "inspect", "resource", "socket", "threading", "pickle", "tempfile", "glob",
               "platform", "linecache", "traceback", "types", "weakref", "marshal", "codecs", "zipfile", "tarfile"}
 DUNDERS = {"__init__", "__call__", "__name__", "__len__", "__getitem__", "__iter__", "__repr__", "__str__"}
+# IPython's magics an answer cell may use, as the kernel runs them (get_ipython().run_line_magic(
+# 'time', 'code')): %time and %timeit, whose code is read by the same rules, and %matplotlib.
+CODE_MAGICS = {"time", "timeit"}
+BACKENDS = {"", "inline", "widget", "ipympl", "notebook"}
 
 
 def problems(source):
@@ -42,32 +48,94 @@ def problems(source):
     except SyntaxError:
         return []
     found = []
+    check(tree, found)
+    return found
+
+
+def refused_name(name):
+    return name in NAMES or (name.startswith("__") and name not in DUNDERS)
+
+
+def refused_attribute(name):
+    return name in ATTRIBUTES or (name.startswith("__") and name not in DUNDERS)
+
+
+def magic(node):
+    """For a call of an IPython magic as the kernel runs it, (its name, the code it runs: a list
+    of syntax trees, each None if it cannot be read, or None if an answer cell may not use that
+    magic); None for any other node."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("run_line_magic", "run_cell_magic") and isinstance(node.func.value, ast.Call)
+            and isinstance(node.func.value.func, ast.Name) and node.func.value.func.id == "get_ipython"
+            and not node.func.value.args and not node.func.value.keywords and not node.keywords
+            and len(node.args) == (2 if node.func.attr == "run_line_magic" else 3)
+            and all(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in node.args)):
+        return None
+    name, *texts = [arg.value for arg in node.args]
+    if name == "matplotlib" and node.func.attr == "run_line_magic" and texts[0].strip() in BACKENDS:
+        return name, []
+    if name not in CODE_MAGICS:
+        return name, None
+    line = texts[0]
+    if name == "timeit":  # its options first: -n 10, -r3, -q, ...
+        line = re.sub(r"^\s*(?:-[a-zA-Z]+(?:\s*\d+)?(?:\s+|$))*", "", line)
+    codes = []
+    for text in [line, *texts[1:]]:
+        try:
+            codes.append(ast.parse(text))
+        except SyntaxError:
+            codes.append(None)
+    return name, codes
+
+
+def check(tree, found, line=None):
+    """Add to FOUND what TREE uses that the grader does not run (LINE: where the code of a magic
+    stands in the cell)."""
 
     def note(what, node):
-        phrase = f"{what} (line {getattr(node, 'lineno', '?')})"
+        phrase = f"{what} (line {line or getattr(node, 'lineno', '?')})"
         if phrase not in found:
             found.append(phrase)
 
+    magics = set()  # the get_ipython() of each magic, named by the magic instead
+    for node in ast.walk(tree):
+        called = magic(node)
+        if called is None:
+            continue
+        magics.add(id(node.func.value.func))
+        name, codes = called
+        if codes is None:
+            note(f"the magic %{name} {node.args[1].value[:40]}".rstrip(), node)
+        for code in codes or []:
+            if code is None:
+                note(f"%{name} with code the grader cannot read", node)
+            else:
+                check(code, found, line or node.lineno)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.split(".")[0] not in IMPORTS or alias.name.startswith("helpers.classroom"):
+                parts = alias.name.split(".")
+                if (parts[0] not in IMPORTS or alias.name.startswith("helpers.classroom")
+                        or any(refused_attribute(part) for part in parts[1:])):
                     note(f"import {alias.name}", node)
         elif isinstance(node, ast.ImportFrom):
             module = node.module or ""
-            if node.level or module.split(".")[0] not in IMPORTS or module.startswith("helpers.classroom"):
-                note(f"from {'.' * node.level}{module} import ...", node)
+            parts = module.split(".") if module else []
+            names = ", ".join(alias.name for alias in node.names)
+            if (node.level or parts[0] not in IMPORTS or module.startswith("helpers.classroom")
+                    or any(refused_attribute(part) for part in parts[1:])):
+                note(f"from {'.' * node.level}{module} import {names}", node)
             for alias in node.names:
-                if alias.name in ATTRIBUTES or alias.name in NAMES or (alias.name.startswith("__") and alias.name not in DUNDERS):
+                if alias.name == "*":
+                    note(f"from {module} import *", node)
+                elif refused_attribute(alias.name) or refused_name(alias.name):
                     note(f"from {module} import {alias.name}", node)
-        elif isinstance(node, ast.Name) and (node.id in NAMES or (node.id.startswith("__") and node.id not in DUNDERS)):
+        elif isinstance(node, ast.Name) and refused_name(node.id) and id(node) not in magics:
             note(f"`{node.id}`", node)
-        elif isinstance(node, ast.Attribute) and (
-                node.attr in ATTRIBUTES or (node.attr.startswith("__") and node.attr not in DUNDERS)):
+        elif isinstance(node, ast.Attribute) and refused_attribute(node.attr):
             note(f"`.{node.attr}`", node)
         elif isinstance(node, (ast.Global, ast.Nonlocal)) and any(name.startswith("__") for name in node.names):
             note("a global dunder name", node)
-    return found
 
 
 def hint(found):

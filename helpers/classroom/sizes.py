@@ -7,6 +7,10 @@ from helpers.classroom.course import DEFAULT
 NAMES = ["fixed_sizes"]
 
 
+def parts(width):
+    return [f"six sizes from {width} inputs to 1 output", "a shortcut on each of the first four layers"]
+
+
 def judge(data, cases=None, course=DEFAULT):
     (layer_sizes,) = data
     verdict = Verdict("A network whose shortcuts fire")
@@ -18,7 +22,7 @@ def judge(data, cases=None, course=DEFAULT):
         problem = f"give six sizes (five layers), got {len(sizes)}: {sizes}"
     elif problem is None and not (sizes[0] == width and sizes[-1] == 1):
         problem = f"keep the input width {width} and the single output: {sizes}"
-    verdict.add(f"six sizes from {width} inputs to 1 output", problem is None, problem or "", 1.0)
+    verdict.add(parts(width)[0], problem is None, problem or "", 1.0)
     if problem is not None and sizes == course.broken_sizes:
         ok, hint = False, "that is broken_sizes unchanged"
     elif sizes is None or len(sizes) != 6:
@@ -27,5 +31,5 @@ def judge(data, cases=None, course=DEFAULT):
         blocked = [i for i in range(4) if sizes[i] != sizes[i + 1]]
         ok = not blocked
         hint = f"a shortcut can only fire where a layer keeps the width; layers {', '.join(map(str, blocked))} change it"
-    verdict.add("a shortcut on each of the first four layers", ok, "" if ok else hint, 1.0)
+    verdict.add(parts(width)[1], ok, "" if ok else hint, 1.0)
     return verdict
