@@ -70,10 +70,14 @@ def answer_sources(cells):
     for cell in cells if isinstance(cells, list) else []:
         if not isinstance(cell, dict):
             continue
-        grade_id = (cell.get("metadata") or {}).get("nbgrader", {}).get("grade_id")
-        if grade_id in EXERCISES and cell.get("cell_type") == "code" and grade_id not in sources:
+        metadata = cell.get("metadata")
+        nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+        grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+        if isinstance(grade_id, str) and grade_id in EXERCISES and cell.get("cell_type") == "code" and grade_id not in sources:
             source = cell.get("source", "")
-            sources[grade_id] = "".join(source) if isinstance(source, list) else str(source)
+            if isinstance(source, list):
+                source = "".join(line for line in source if isinstance(line, str))
+            sources[grade_id] = source if isinstance(source, str) else ""
     return sources
 
 
@@ -82,7 +86,7 @@ def read_notebook(path):
     try:
         with open(path, encoding="utf-8") as file:
             return answer_sources(json.load(file).get("cells"))
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, TypeError):
         return {}
 
 

@@ -57,7 +57,8 @@ def refused_name(name):
 
 
 def refused_attribute(name):
-    return name in ATTRIBUTES or (name.startswith("__") and name not in DUNDERS)
+    # any private name too (random._os, collections._sys, torch._logging...): modules held there
+    return name in ATTRIBUTES or (name.startswith("_") and name not in DUNDERS)
 
 
 def magic(node):
