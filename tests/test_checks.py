@@ -765,3 +765,13 @@ def test_a_check_refuses_a_course_value_it_cannot_build():
         helpers.check_vanishing_depth(8, 0.01, seed="123")
     with pytest.raises(ValueError, match="threshold must be one of"):
         helpers.check_vanishing_depth(8, 0.01, threshold=1e-4)
+
+
+def test_a_huge_error_message_is_cut_to_a_short_hint():
+    class Loud(helpers.ExampleDeepNeuralNetwork):
+        def forward(self, x):
+            raise ValueError("x" * 10**7)
+
+    verdict = helpers.check_forward(Loud)
+    assert not verdict.passed and len(str(verdict)) < 5000
+    assert "(10,000,000 characters)" in verdict.hints[0]

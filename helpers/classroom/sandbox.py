@@ -100,7 +100,13 @@ def describe_exception(error):
     """`ValueError: message (line 12: x = x + y)`, naming the learner's line, not ours."""
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if is_learner_code(frame.filename)]
     where = f" (line {frames[-1].lineno}: {frames[-1].line.strip()})" if frames and frames[-1].line else ""
-    message = f": {error}" if str(error) else ""
+    try:
+        text = str(error)
+    except BaseException:  # a learner's exception whose str() fails
+        text = ""
+    if len(text) > 300:  # a hint stays a hint, however long the message
+        text = text[:300] + f"... ({len(text):,} characters)"
+    message = f": {text}" if text else ""
     return f"{type(error).__name__}{message}{where}"
 
 
