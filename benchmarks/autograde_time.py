@@ -6,13 +6,15 @@ In a scratch course built from the source assignment:
   NAME --force`), --repeats times, interleaved; the median wall time is printed beside the
   baseline: executing the same solution notebook top to bottom with nbconvert, without any
   grading (the kernel's start and the learner's own cells, as a learner runs it);
-- with --class N, a class of N submissions (the kinds below, in turn) is autograded in one
-  `nbgrader autograde shortcuts` run, as an instructor does: the wall time of the whole run.
+- a class of --class N submissions (10 by default; the kinds below, in turn) is autograded in
+  one `nbgrader autograde shortcuts` run, as an instructor does: the wall time of the whole run
+  and per submission, against the same baseline. This is the figure that counts for a class:
+  a run on its own also pays, once, for nbgrader's and the judge's start.
 
 Submissions: the solution, the untouched student version, a partly answered one, and the
 solution with an extra cell that never ends (cut off by the 30 s per-cell timeout).
 
-    python benchmarks/autograde_time.py [--repeats 3] [--class 40]
+    python benchmarks/autograde_time.py [--repeats 3] [--class 10]
 """
 
 import argparse
@@ -60,7 +62,7 @@ def scratch_course(folder):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--class", dest="class_size", type=int, default=0, help="also autograde a class of this many")
+    parser.add_argument("--class", dest="class_size", type=int, default=10, help="the class to autograde in one run (0: none)")
     args = parser.parse_args()
     if args.repeats < 1 or args.class_size < 0:
         parser.error(f"--repeats must be at least 1 and --class at least 0, got {args.repeats} and {args.class_size}")
