@@ -44,28 +44,27 @@ KEEP = ("helpers.network", "helpers.arguments", "helpers.claims", "helpers.class
 STAND_IN_ERROR = "Borrowed"
 
 
-def stand_in_code(function, qualified):
-    """Code that raises 'Borrowed: QUALIFIED', compiled under FUNCTION's file name (so an error
-    names the learner's line that called it)."""
-    source = f"def {function.__code__.co_name}(*args, **kwargs):\n    raise RuntimeError({f'{STAND_IN_ERROR}: {qualified}'!r})\n"
+def stand_in(function, qualified):
+    """A function that raises 'Borrowed: QUALIFIED', compiled under FUNCTION's name and file name
+    (so an error names the learner's line that called it)."""
+    name = function.__code__.co_name
+    source = f"def {name}(*args, **kwargs):\n    raise RuntimeError({f'{STAND_IN_ERROR}: {qualified}'!r})\n"
     namespace = {}
     exec(compile(source, function.__code__.co_filename, "exec"), namespace)
-    return namespace[function.__code__.co_name].__code__
+    return namespace[name]
 
 
 def replace_with_stand_in(function, qualified, holders):
     """Make every reference to FUNCTION run the stand-in: its code is swapped in place; a
     function with a closure (whose code cannot be swapped) is replaced in each holder instead."""
+    replacement = stand_in(function, qualified)
     if not function.__code__.co_freevars:
-        function.__code__ = stand_in_code(function, qualified)
+        function.__code__ = replacement.__code__
         return
-    namespace = {}
-    exec(compile(f"def stand_in(*args, **kwargs):\n    raise RuntimeError({f'{STAND_IN_ERROR}: {qualified}'!r})\n",
-                 function.__code__.co_filename, "exec"), namespace)
     for holder in holders:
         for name, value in list(vars(holder).items()):
             if value is function:
-                setattr(holder, name, namespace["stand_in"])
+                setattr(holder, name, replacement)
 
 
 def install_stand_ins(exercise):
