@@ -101,3 +101,16 @@ def test_exercise_3_says_truly_that_relus_ratio_can_be_nan_or_0():
         ratios = {name: helpers.depth_sweep([12], activation=name, seed=seed)[0]["ratio"] for name in ["gelu", "relu", "sigmoid", "tanh"]}
         found = ratios.pop("relu")
         assert (np.isnan(found) if relu == "nan" else found == relu) and all(r > 0 for r in ratios.values()), seed
+
+
+def test_exercise_3s_depth_is_one_notebook_01_does_not_print():
+    """The instructor page: exercise 3 is measured at 12 layers, 'a depth notebook 01 does not
+    print', so its ratio cannot be read off notebook 01's table."""
+    from helpers.classroom import activations
+
+    notebook = json.loads((ROOT / "notebooks/01_vanishing_gradients.ipynb").read_text())
+    (sweep,) = [c for c in notebook["cells"] if c["cell_type"] == "code" and "".join(c["source"]).startswith("depths = [")]
+    printed = eval("".join(sweep["source"]).splitlines()[0].split("=", 1)[1])
+    assert activations.DEPTH == 12 and activations.DEPTH not in printed
+    page = (ROOT / "notebooks/exercises/README.md").read_text()
+    assert f"ratio measured for it at {activations.DEPTH} layers (a\ndepth notebook 01 does not print)" in page
