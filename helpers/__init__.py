@@ -10,6 +10,8 @@ What the package offers, in the order the notebooks meet it. The transformer blo
 notebook 05 are a module of their own: `from helpers import transformer`.
 """
 
+SERIES = "shortcut-notebooks"  # shortcut_notebooks.py tells this package from another `helpers` by it
+
 # Notebook 01: the book's network, measuring its gradients, and how they fade with depth
 from helpers.network import (
     ACTIVATIONS,  # the activations by name: gelu (exact), gelu_tanh (the book's), relu, sigmoid, tanh

@@ -25,6 +25,17 @@ PROJECT_ENTRIES = ("helpers", "shortcut_notebooks", "__editable__.shortcut_noteb
 DEFAULT_SOURCE = "git+https://github.com/shortcut-connections/notebooks"
 
 
+def source_copy(folder):
+    """What a build of the project reads (pyproject.toml, README.md, shortcut_notebooks.py, helpers/),
+    copied into FOLDER: pip and setuptools then write their build/ and *.egg-info there, never
+    into the repository, where another Python's `make` may be installing at the same time."""
+    folder.mkdir()
+    for name in ("pyproject.toml", "README.md", "shortcut_notebooks.py"):
+        shutil.copy(ROOT / name, folder / name)
+    shutil.copytree(ROOT / "helpers", folder / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
 def site_packages(venv):
     (path,) = (venv / "lib").glob("python3.*/site-packages")
     return path
@@ -70,10 +81,12 @@ def source(cell):
     return "".join(cell["source"])
 
 
-def test_every_notebook_starts_with_the_same_setup_cell():
+def test_every_notebook_starts_with_the_same_short_setup_cell():
     setup = source(first_code_cell(NOTEBOOK_01))
-    assert setup.startswith("# Set-up for Colab or any Jupyter without this series' `helpers` package")
-    assert 'os.environ.get("SHORTCUT_NOTEBOOKS_SOURCE", "%s")' % DEFAULT_SOURCE in setup
+    lines = setup.splitlines()
+    assert len(lines) <= 5 and max(map(len, lines)) <= 108, "the set-up cell must stay at most 5 short lines"
+    assert f'os.getenv("SHORTCUT_NOTEBOOKS_SOURCE") or "{DEFAULT_SOURCE}"' in setup
+    assert lines[-1].startswith("import shortcut_notebooks")
     for path in ALL_NOTEBOOKS:
         cell = first_code_cell(path)
         assert source(cell) == setup, f"{path.name}: the first code cell is not the set-up cell"
@@ -101,7 +114,8 @@ def test_notebook_01_alone_installs_the_helpers_from_the_source_and_runs(tmp_pat
     folder = tmp_path / "empty"
     folder.mkdir()
     shutil.copy(NOTEBOOK_01, folder)
-    env = clean_env(tmp_path, SHORTCUT_NOTEBOOKS_SOURCE=str(ROOT))
+    project = source_copy(tmp_path / "project")
+    env = clean_env(tmp_path, SHORTCUT_NOTEBOOKS_SOURCE=str(project))
     run(
         [python, "-m", "nbconvert", "--to", "notebook", "--execute", "--output", "executed.ipynb",
          "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.timeout=300", NOTEBOOK_01.name],
@@ -111,7 +125,7 @@ def test_notebook_01_alone_installs_the_helpers_from_the_source_and_runs(tmp_pat
     outputs = [output for cell in executed["cells"] if cell["cell_type"] == "code" for output in cell["outputs"]]
     assert not [o for o in outputs if o["output_type"] == "error"], "a cell failed"
     setup_output = "".join("".join(o.get("text", "")) for o in first_code_cell(folder / "executed.ipynb")["outputs"])
-    assert setup_output == f"Installing the helpers from {ROOT} ...\n"
+    assert setup_output == "", "pip installs quietly"
     assert stored_print_gradients_output(executed) == stored_print_gradients_output(json.loads(NOTEBOOK_01.read_text()))
 
     assert (own / "helpers").is_dir() and not (own / "helpers").is_symlink(), "the helpers were not installed"
@@ -120,12 +134,49 @@ def test_notebook_01_alone_installs_the_helpers_from_the_source_and_runs(tmp_pat
 
 
 def test_the_setup_cell_says_what_failed_when_the_source_is_wrong(tmp_path):
+    """One error naming the source tried and the variable that sets it, not a chain of them."""
     python = runtime_without_helpers(tmp_path)
     cell = source(first_code_cell(NOTEBOOK_01))
-    env = clean_env(tmp_path, SHORTCUT_NOTEBOOKS_SOURCE=str(tmp_path / "no-such-folder"))
+    wrong = tmp_path / "no-such-folder"
+    env = clean_env(tmp_path, SHORTCUT_NOTEBOOKS_SOURCE=str(wrong))
     done = subprocess.run([python, "-c", cell], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert done.returncode != 0
-    assert f"RuntimeError: pip could not install the helpers from {tmp_path / 'no-such-folder'}:" in done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last == f"ImportError: pip could not install the helpers from {wrong}; see SHORTCUT_NOTEBOOKS_SOURCE"
+    assert "During handling of the above exception" not in done.stderr
+    assert done.stderr.count("Traceback (most recent call last)") == 1
+
+
+def run_first_cell(notebook, folder, env):
+    """The outputs of NOTEBOOK's first code cell, run by a kernel of this environment in FOLDER."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells = [next(c for c in nb.cells if c.cell_type == "code")]
+    old = dict(os.environ)
+    os.environ.update(env)
+    try:
+        NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    return nb.cells[0].outputs
+
+
+def test_a_helpers_py_beside_notebook_01_is_named_in_one_line(tmp_path):
+    folder = tmp_path / "course"
+    folder.mkdir()
+    shutil.copy(NOTEBOOK_01, folder)
+    (folder / "helpers.py").write_text("def add(a, b):\n    return a + b\n")
+    (error,) = run_first_cell(folder / NOTEBOOK_01.name, folder, clean_env(tmp_path))
+    assert error["output_type"] == "error" and error["ename"] == "ForeignHelpers"
+    assert error["traceback"] == [
+        f"ForeignHelpers: `import helpers` finds the file {folder / 'helpers.py'}, not this series' helpers "
+        f"({ROOT / 'helpers'}): rename or move that file, then restart the kernel."
+    ]
+    (folder / "helpers.py").unlink()
+    assert run_first_cell(folder / NOTEBOOK_01.name, folder, clean_env(tmp_path)) == [], "once it is gone, nothing"
 
 
 def test_the_setup_cell_does_nothing_where_the_helpers_are_installed(tmp_path):
@@ -135,11 +186,13 @@ def test_the_setup_cell_does_nothing_where_the_helpers_are_installed(tmp_path):
 
 
 def test_the_wheel_holds_every_module_and_imports_outside_the_repository(tmp_path):
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", tmp_path / "dist", ROOT], timeout=300)
+    project = source_copy(tmp_path / "project")
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", tmp_path / "dist", project], timeout=300)
     (wheel,) = (tmp_path / "dist").glob("shortcut_notebooks-*.whl")
     modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "helpers").rglob("*.py"))
     packed = sorted(name for name in zipfile.ZipFile(wheel).namelist() if name.startswith("helpers/"))
     assert packed == modules
+    assert "shortcut_notebooks.py" in zipfile.ZipFile(wheel).namelist()
 
     python = runtime_without_helpers(tmp_path)
     run([python, "-m", "pip", "install", "--quiet", wheel], timeout=300)
@@ -147,7 +200,7 @@ def test_the_wheel_holds_every_module_and_imports_outside_the_repository(tmp_pat
     outside.mkdir()
     imports = "; ".join(f"import {name[:-3].replace('/', '.').removesuffix('.__init__')}" for name in modules)
     check = (
-        f"import helpers; {imports}; print(helpers.__file__); "
+        f"import shortcut_notebooks, helpers; {imports}; print(helpers.__file__); "
         "import torch; print(round(helpers.gradient_means(helpers.ExampleDeepNeuralNetwork([3, 3, 1], use_shortcut=False), "
         "torch.tensor([[1.0, 0.0, -1.0]]))['layers.0.0.weight'], 12) != 0)"
     )

@@ -115,33 +115,85 @@ def test_make_setup_keeps_its_own_venv_and_says_nothing(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("installs", "cuda"),
+    ("requested", "platform", "gpu", "expected"),
     [
-        (["torch", "nvidia-cublas", "triton"], True),
-        (["torch", "nvidia_cudnn_cu13"], True),
-        (["torch", "sympy", "networkx"], False),
-        ([], False),
+        ("", "linux", False, (venv_guard.CPU_INDEX, True)),   # the learner without a GPU: CPU-only, automatically
+        ("", "linux", True, (None, False)),                   # an NVIDIA GPU: the default index's CUDA build
+        ("", "darwin", False, (None, False)),                 # macOS: PyPI's torch has no CUDA anyway
+        ("https://example.org/whl/cu126", "linux", False, ("https://example.org/whl/cu126", False)),
     ],
 )
-def test_the_cuda_build_is_recognised_in_pips_report(installs, cuda):
-    report = {"install": [{"metadata": {"name": name, "version": "1"}} for name in installs]}
-    assert venv_guard.would_pull_cuda(report) is cuda
+def test_the_torch_index_follows_the_machine_unless_one_is_asked_for(requested, platform, gpu, expected):
+    assert venv_guard.choose_index(requested, platform, gpu) == expected
 
 
-def test_the_torch_note_is_one_line_naming_the_cpu_index(monkeypatch, capsys):
+@pytest.fixture
+def no_torch(monkeypatch):
+    """install_torch as on a venv without torch, with pip replaced by a record of its calls."""
     import importlib.util
 
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "torch" else real_find_spec(name))
-    monkeypatch.setattr(venv_guard, "torch_install_report", lambda pins: {"install": [{"metadata": {"name": "nvidia-cublas"}}]})
-    venv_guard.torch_note("constraints.txt")
+    monkeypatch.setattr(venv_guard, "choose_index", lambda requested: (requested, False) if requested else (venv_guard.CPU_INDEX, True))
+    calls = []
+    return calls
+
+
+def fake_pip(calls, fails_on=()):
+    def pip(pins, index=None):
+        calls.append(index)
+        return index not in fails_on
+    return pip
+
+
+def test_an_unreachable_cpu_index_falls_back_to_the_default_in_one_line(no_torch, monkeypatch, capsys):
+    monkeypatch.setattr(venv_guard, "reachable", lambda url: False)
+    monkeypatch.setattr(venv_guard, "pip_install_torch", fake_pip(no_torch))
+    assert venv_guard.install_torch("constraints.txt") == 0
+    assert no_torch == [None], "pip must not even try the unreachable index"
     out = capsys.readouterr().out
-    assert out.count("\n") == 1 and "TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu" in out
-    monkeypatch.setattr(venv_guard, "torch_install_report", lambda pins: {"install": [{"metadata": {"name": "torch"}}]})
-    venv_guard.torch_note("constraints.txt")
-    assert capsys.readouterr().out == ""
+    assert out.count("\n") == 1 and venv_guard.CPU_INDEX in out and "default index" in out and "TORCH_INDEX_URL" in out
 
 
-def test_no_torch_note_where_torch_is_installed(capsys):
-    venv_guard.torch_note("constraints.txt")  # this environment has torch: pip is not even asked
+def test_pip_failing_on_the_cpu_index_falls_back_too(no_torch, monkeypatch, capsys):
+    monkeypatch.setattr(venv_guard, "reachable", lambda url: True)
+    monkeypatch.setattr(venv_guard, "pip_install_torch", fake_pip(no_torch, fails_on=(venv_guard.CPU_INDEX,)))
+    assert venv_guard.install_torch("constraints.txt") == 0
+    assert no_torch == [venv_guard.CPU_INDEX, None]
+    assert capsys.readouterr().out.count("\n") == 1
+
+
+def test_a_reachable_cpu_index_is_used_silently(no_torch, monkeypatch, capsys):
+    monkeypatch.setattr(venv_guard, "reachable", lambda url: True)
+    monkeypatch.setattr(venv_guard, "pip_install_torch", fake_pip(no_torch))
+    assert venv_guard.install_torch("constraints.txt") == 0
+    assert no_torch == [venv_guard.CPU_INDEX] and capsys.readouterr().out == ""
+
+
+def test_an_index_asked_for_is_used_or_fails_without_falling_back(no_torch, monkeypatch, capsys):
+    asked = "https://example.org/whl/cu126"
+    monkeypatch.setattr(venv_guard, "reachable", lambda url: pytest.fail("an index asked for is not probed"))
+    monkeypatch.setattr(venv_guard, "pip_install_torch", fake_pip(no_torch, fails_on=(asked,)))
+    assert venv_guard.install_torch("constraints.txt", asked) == 1
+    assert no_torch == [asked]
+    assert capsys.readouterr().err == f"error: pip could not install torch from {asked}\n"
+
+
+def test_reachable_tells_a_closed_port_from_a_server_that_answers_404(tmp_path):
+    import http.server
+    import threading
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert venv_guard.reachable(f"http://127.0.0.1:{server.server_port}/whl/cpu") is True  # 404 still answers
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert venv_guard.reachable(f"http://127.0.0.1:{server.server_port}/whl/cpu", timeout=5) is False
+
+
+def test_nothing_is_installed_where_torch_is(monkeypatch, capsys):
+    monkeypatch.setattr(venv_guard, "pip_install_torch", lambda *a: pytest.fail("pip must not run"))
+    assert venv_guard.install_torch("constraints.txt") == 0  # this environment has torch
     assert capsys.readouterr().out == ""

@@ -1,7 +1,7 @@
 """Keep `.venv` built by the interpreter `make` is asked to use, and warn before a CUDA download.
 
     python tools/venv_guard.py check .venv     (run by $(PYTHON), before anything is installed)
-    python tools/venv_guard.py torch-note PINS (run by the venv's python, before torch is installed)
+    python tools/venv_guard.py torch PINS [INDEX] (run by the venv's python, before the rest)
 
 `check` refuses an unsupported interpreter with one line saying which ones work, and removes a
 `.venv` that another interpreter built (or that is broken, or built by an unsupported Python),
@@ -9,19 +9,19 @@ saying so in one line, so that `make` builds a new one. It reads `.venv/pyvenv.c
 `python -m venv` writes: `version` is the Python it was made with and, from Python 3.11 on,
 `executable` the interpreter itself.
 
-`torch-note` does nothing where torch is installed already; otherwise it asks pip what installing
-torch (pinned by the PINS file) would bring (`pip install --dry-run --report`) and, when that
-includes NVIDIA's CUDA libraries, prints one line on getting the CPU-only build instead.
+`torch` does nothing where torch is installed already; otherwise it installs torch (pinned by the
+PINS file) from INDEX (TORCH_INDEX_URL) when one is given. Without one, on Linux without an NVIDIA
+GPU it takes PyTorch's CPU-only build (about 200 MB instead of about 5 GB of CUDA libraries);
+where that index cannot be reached it says so in one line and takes the default index's build.
+With an NVIDIA GPU, and on macOS and Windows, the default index is used.
 
 Written for any Python 3 (it must run on the interpreter it refuses).
 """
 
-import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 SUPPORTED = ((3, 11), (3, 12), (3, 13))
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
@@ -101,44 +101,77 @@ def check(venv, version_info=None, executable=None):
     return 0
 
 
-def would_pull_cuda(report):
-    """True when a pip install report (pip install --dry-run --report) installs NVIDIA's CUDA libraries."""
-    names = [item["metadata"]["name"].lower() for item in report.get("install", [])]
-    return any(name.startswith(("nvidia-", "nvidia_")) for name in names)
+def nvidia_gpu():
+    """True where an NVIDIA driver is loaded (a GPU that PyTorch's CUDA build can use)."""
+    return os.path.exists("/proc/driver/nvidia/version") or os.path.exists("/dev/nvidia0")
 
 
-def torch_install_report(pins):
-    """What `pip install torch` (under the PINS constraints) would install, or None if pip cannot say."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "report.json")
-        command = [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--report", path, "-c", pins, "torch"]
-        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if done.returncode != 0 or not os.path.exists(path):
-            return None  # the real install that follows shows pip's own error
-        with open(path) as f:
-            return json.load(f)
+def choose_index(requested, platform=None, gpu=None):
+    """(index, automatic): where torch comes from. REQUESTED (TORCH_INDEX_URL) wins; on Linux
+    without an NVIDIA GPU it is PyTorch's CPU-only index; elsewhere None, the default index."""
+    platform = sys.platform if platform is None else platform
+    if requested:
+        return requested, False
+    if platform.startswith("linux") and not (nvidia_gpu() if gpu is None else gpu):
+        return CPU_INDEX, True
+    return None, False
 
 
-def torch_note(pins):
+def reachable(url, timeout=10):
+    """True when URL answers (any HTTP status); False when it cannot be reached at all."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(urllib.request.Request(url.rstrip("/") + "/torch/", method="HEAD"), timeout=timeout).close()
+        return True
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def pip_install_torch(pins, index=None):
+    """pip install torch (pinned by PINS), from INDEX when given; True when pip succeeded."""
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "-c", pins, "torch"]
+    if index:
+        command += ["--index-url", index]
+    return subprocess.run(command).returncode == 0
+
+
+def fallback_line(index):
+    return (
+        "note: PyTorch's CPU-only index (%s) cannot be reached from here, so torch comes from the "
+        "default index instead (on Linux that is the CUDA build, about 5 GB); choose another "
+        "with `make clean` then `make lab TORCH_INDEX_URL=...`." % index
+    )
+
+
+def install_torch(pins, requested=""):
+    """Install torch into this environment unless it has one: see choose_index. Where the CPU-only
+    index was chosen automatically and cannot be reached (or pip fails on it), fall back to the
+    default index, saying so in one line. An index asked for by name is used or fails."""
     import importlib.util
 
     if importlib.util.find_spec("torch") is not None:
         return 0
-    report = torch_install_report(pins)
-    if report is not None and would_pull_cuda(report):
-        print(
-            "note: pip is about to install PyTorch with NVIDIA's CUDA libraries (several GB); without an "
-            "NVIDIA GPU, stop (Ctrl-C) and run `make clean` then `make setup TORCH_INDEX_URL=%s` "
-            "for the CPU-only build (about 200 MB)." % CPU_INDEX
-        )
-    return 0
+    index, automatic = choose_index(requested)
+    if index and automatic:
+        if reachable(index) and pip_install_torch(pins, index):
+            return 0
+        print(fallback_line(index), flush=True)
+        index = None
+    if pip_install_torch(pins, index):
+        return 0
+    sys.stderr.write("error: pip could not install torch from %s\n" % (index or "the default index"))
+    return 1
 
 
 def main(argv):
     if len(argv) == 2 and argv[0] == "check":
         return check(argv[1])
-    if len(argv) == 2 and argv[0] == "torch-note":
-        return torch_note(argv[1])
+    if len(argv) in (2, 3) and argv[0] == "torch":
+        return install_torch(argv[1], argv[2] if len(argv) == 3 else "")
     sys.stderr.write(__doc__)
     return 2
 
