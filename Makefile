@@ -22,7 +22,9 @@
 #
 # The JupyterLab and Voila that `make lab` and `make explorer` start read tools/jupyter/learner
 # (nbgrader's menu, buttons and sidebar off, even where .venv has nbgrader) and
-# tools/jupyter/quiet (no news or update pop-ups) before the user's own Jupyter settings.
+# tools/jupyter/quiet (no news fetched, no update check) after the user's own Jupyter settings;
+# every JupyterLab of .venv asks no news question (tools/jupyter/quiet/overrides.json, copied
+# into .venv's settings overrides).
 #
 # The exact versions installed are those of constraints.txt; pyproject.toml holds the ranges.
 
@@ -39,6 +41,8 @@ PIP_INSTALL = $(PY) -m pip install --quiet $(PIP_FLAGS) -c $(PINS)
 JUPYTER_SETTINGS = JUPYTER_CONFIG_PATH="$(CURDIR)/tools/jupyter/$(1)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}"
 LEARNER_JUPYTER := $(call JUPYTER_SETTINGS,learner:$(CURDIR)/tools/jupyter/quiet)
 INSTRUCTOR_JUPYTER := $(call JUPYTER_SETTINGS,quiet)
+# JupyterLab reads settings overrides only from its own prefix: no news question, no update check.
+LAB_OVERRIDES = $(VENV)/share/jupyter/lab/settings/overrides.d
 SCOPE ?= all
 WORKERS ?= 2
 $(if $(filter-out all core,$(SCOPE)),$(error SCOPE must be all or core, got '$(SCOPE)'))
@@ -67,6 +71,7 @@ $(STAMP): pyproject.toml $(PINS)
 	$(PY) -m pip install --quiet --upgrade pip
 	@$(PY) tools/venv_guard.py torch $(PINS) '$(TORCH_INDEX_URL)'
 	$(PIP_INSTALL) -e '.[lab]'
+	mkdir -p $(LAB_OVERRIDES) && cp tools/jupyter/quiet/overrides.json $(LAB_OVERRIDES)/shortcut-notebooks.json
 	$(PY) -c "import matplotlib.pyplot"  # build matplotlib's font cache once, not inside a notebook
 	touch $(STAMP)
 

@@ -55,34 +55,44 @@ def free_port():
         return s.getsockname()[1]
 
 
+def make_command(target, **variables):
+    """The command line `make TARGET` starts its server with (read with `make -n`, which runs
+    nothing), for this environment's venv, as a shell line."""
+    venv = os.path.relpath(sys.prefix, ROOT)
+    done = subprocess.run(
+        ["make", "-n", "--no-print-directory", target, f"VENV={venv}", *(f"{k}={v}" for k, v in variables.items())],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """JupyterLab on 127.0.0.1, a free port and a token, with its own config, data and settings
-    folders, serving a copy of the notebooks (the browser saves into the copy, never the repo)."""
+    """`make lab`'s own command (its Jupyter settings included) on a free port with a token, with
+    its own config, data and settings folders, serving a copy of the notebooks (the browser
+    saves into the copy, never the repo)."""
     home = tmp_path_factory.mktemp("lab")
     root = home / "notebooks"
     shutil.copytree(ROOT / "notebooks", root)
-    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
     port, token = free_port(), "browser-test-token"
-    command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        f"--LabApp.user_settings_dir={home / 'settings'}", "--LabApp.news_url=", "--allow-root",
-    ]
-    with served(command, home, port, "JupyterLab"):
+    line = make_command("lab", PORT=port)
+    assert " lab --notebook-dir=notebooks " in line and "tools/jupyter/learner" in line, line
+    line = line.replace("--notebook-dir=notebooks", f"--notebook-dir={root} --no-browser --LabApp.user_settings_dir={home / 'settings'}")
+    if "--allow-root" not in line:
+        line += " --allow-root"
+    with served(["bash", "-c", "exec env " + line], home, port, "JupyterLab", cwd=ROOT, token=token):
         yield {"url": f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}&reset", "home": home}
 
 
 @contextlib.contextmanager
-def served(command, home, port, name, cwd=None):
+def served(command, home, port, name, cwd=None, token=None):
     """Run the server COMMAND with its own Jupyter folders under HOME until it answers on PORT;
     stop it afterwards. Its log is HOME/server.log, quoted if it does not start."""
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython")}
+    if token:
+        env["JUPYTER_TOKEN"] = token
     with open(home / "server.log", "w") as log:
         server = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
@@ -208,25 +218,15 @@ def test_the_explorer_answers_its_controls_in_jupyterlab(page, lab, capsys):
     assert errors.count() == 0, errors.first.inner_text()
 
 
-def make_recipe(target):
-    """The command `make TARGET` runs (its one recipe line), as a list of words."""
-    lines = (ROOT / "Makefile").read_text().splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}:"))
-    return lines[start + 1].strip().split()
-
-
 @pytest.fixture(scope="module")
 def explorer_app(tmp_path_factory):
-    """`make explorer`'s own command (Voila on apps/explorer.ipynb) on a free port, with this
-    environment's voila and its own Jupyter folders."""
+    """`make explorer`'s own command (Voila on apps/explorer.ipynb, with the learner's Jupyter
+    settings) on a free port, with this environment's voila and its own Jupyter folders."""
     home = tmp_path_factory.mktemp("voila")
     port = free_port()
-    command = [
-        word.replace("$(VENV)/bin/", f"{Path(sys.executable).parent}/").replace("$(EXPLORER_PORT)", str(port))
-        for word in make_recipe("explorer")
-    ]
-    assert command[0].endswith("/voila") and "apps/explorer.ipynb" in command and f"--port={port}" in command
-    with served(command, home, port, "Voila", cwd=ROOT):
+    line = make_command("explorer", EXPLORER_PORT=port)
+    assert "/bin/voila apps/explorer.ipynb" in line and f"--port={port}" in line and "tools/jupyter/learner" in line, line
+    with served(["bash", "-c", "exec env " + line], home, port, "Voila", cwd=ROOT):
         yield {"url": f"http://127.0.0.1:{port}/", "home": home}
 
 
@@ -234,6 +234,26 @@ def explorer_app(tmp_path_factory):
 def app_page(explorer_app, request):
     with chromium_page(explorer_app["home"], request, {"width": 1280, "height": 900}) as page:
         yield page
+
+
+def test_the_learners_jupyterlab_shows_no_nbgrader_and_no_pop_up(page, lab):
+    """make lab in a venv that has nbgrader (make test installed it): no Nbgrader menu, Validate
+    button or Create Assignment sidebar, no nbgrader server extension, and no news pop-up."""
+    import nbgrader  # noqa: F401  (without it this test would prove nothing)
+
+    page.goto(lab["url"])
+    page.locator(".jp-NotebookPanel").first.wait_for()
+    accept_kernel_dialog(page, 5_000)
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=90_000)
+    page.wait_for_timeout(3_000)  # the news question comes a moment after the page
+    menus = [m.strip() for m in page.locator(".lm-MenuBar-item").all_inner_texts()]
+    assert "Run" in menus and not [m for m in menus if "nbgrader" in m.lower()], menus
+    assert page.locator("button", has_text="Validate").count() == 0
+    assert page.locator("[title*='Create Assignment'], [data-id*='nbgrader']").count() == 0
+    toasts = " ".join(page.locator(".Toastify__toast").all_inner_texts())
+    assert "news" not in toasts.lower() and "update" not in toasts.lower(), toasts
+    log = (lab["home"] / "server.log").read_text()
+    assert "nbgrader" not in log.lower(), log[-2000:]
 
 
 def test_the_explorer_app_starts_at_the_book_network_and_answers_the_keyboard(app_page, explorer_app, capsys):

@@ -262,8 +262,10 @@ def test_readme_lists_every_notebook_and_the_two_commands():
 def test_ci_runs_the_whole_suite_on_the_first_python_and_the_core_on_the_others():
     ci = (ROOT / ".ci/run").read_text()
     loop = ci[ci.index("scope=all"):]
-    assert re.search(r'make test PYTHON="\$python" SCOPE=\$scope', loop)
-    assert loop.index("make test") < loop.index("scope=core"), "the first Python must run SCOPE=all"
+    assert re.search(r'make --no-print-directory test PYTHON="\$python" VENV="\$venv" SCOPE=\$scope', loop)
+    assert loop.index("make --no-print-directory test") < loop.index("scope=core"), "the first Python must run SCOPE=all"
+    assert 'make --no-print-directory setup-test PYTHON="$python" VENV="$venv"' in loop
+    assert "echo \"=== Python $version: venv $(cat" in ci, "CI must print each Python's times"
 
 
 def test_scope_core_leaves_out_exactly_the_tests_marked_once():
