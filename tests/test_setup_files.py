@@ -37,8 +37,8 @@ CONFIRMED_ON_CONDA_FORGE = {
     "pytorch-cpu": ["2.12.0", "2.13.0"],           # pytorch-cpu-feedstock, output pytorch-cpu
     "numpy": ["2.4.0", "2.4.3", "2.4.4", "2.5.1"],  # numpy-feedstock
     "matplotlib-base": ["3.10.7"],                 # matplotlib-feedstock (matplotlib-suite), output
-    "ipywidgets": ["8.0.0b1"],                     # ipywidgets-feedstock: the 8 series
-    "jupyterlab": ["4.4.0a3"],                     # jupyterlab-feedstock: the 4 series
+    "ipywidgets": ["8.1.7", "8.1.8"],              # ipywidgets-feedstock, recipe/meta.yaml (8.1.8 on main, May 2026)
+    "jupyterlab": ["4.4.9", "4.5.6"],              # jupyterlab-feedstock, recipe/meta.yaml (4.5.6 on main, March 2026)
     "tqdm": ["4.67.2", "4.68.2"],                  # tqdm-feedstock
     "pip": ["25.3"],                               # pip-feedstock
 }
