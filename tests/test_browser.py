@@ -258,11 +258,15 @@ def test_the_learners_jupyterlab_shows_no_nbgrader_and_no_pop_up(page, lab):
 
 def test_the_explorer_app_starts_at_the_book_network_and_answers_the_keyboard(app_page, explorer_app, capsys):
     page = app_page
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(explorer_app["url"])
     image = page.locator(".widget-image").first
     image.wait_for(state="visible", timeout=120_000)
     page.wait_for_function("() => { const img = document.querySelector('.widget-image'); return img && img.src; }")
     assert "import helpers" not in page.content(), "the app shows code"
+    # make explorer's settings keep nbgrader's extensions out of the app, and their errors with them
+    assert not [line for line in console if "nbgrader" in line.lower()], console
 
     def control(label):
         return page.locator(".widget-inline-hbox", has=page.locator("label", has_text=label)).first

@@ -9,6 +9,7 @@ No conda solver is reachable where the tests run, so this is what can be checked
 """
 
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -288,3 +289,31 @@ def test_make_refuses_an_unknown_scope():
     done = subprocess.run(["make", "--no-print-directory", "-s", "test", "SCOPE=fast"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "SCOPE must be all or core, got 'fast'" in done.stderr
+
+
+def make_dry_run(tmp_path, target):
+    """What `make -n TARGET` would run for a fresh clone (no .venv): the commands, not run."""
+    for name in ("Makefile", "pyproject.toml", "constraints.txt"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    done = subprocess.run(["make", "-n", "--no-print-directory", target, f"PYTHON={sys.executable}"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_lab_installs_the_series_and_jupyterlab_only(tmp_path):
+    lab = make_dry_run(tmp_path, "lab")
+    installs = [line for line in lab.splitlines() if " -m pip install " in line and "--upgrade pip" not in line]
+    assert installs == [f"{'.venv/bin/python'} -m pip install --quiet  -c constraints.txt -e '.[lab]'"], installs
+    assert "tools/venv_guard.py torch constraints.txt ''" in lab, "torch must come through the guard's index choice"
+    assert "tools/jupyter/learner" in lab.splitlines()[-1] and "/bin/jupyter lab " in lab.splitlines()[-1]
+
+
+def test_the_test_tools_come_with_make_test_and_nbgrader_with_make_instructor(tmp_path):
+    assert "-e '.[lab,test,classroom]'" in make_dry_run(tmp_path, "test")
+    instructor = make_dry_run(tmp_path, "instructor")
+    assert "-e '.[lab,classroom]'" in instructor and "test" not in instructor.split("-e '.[lab,classroom]'")[0][-200:]
+    start = instructor.splitlines()[-1]
+    assert start.startswith("cd notebooks/exercises && ") and "/bin/jupyter lab " in start and "learner" not in start
+    page = (ROOT / "notebooks" / "exercises" / "README.md").read_text()
+    assert "make instructor" in page

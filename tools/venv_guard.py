@@ -141,9 +141,9 @@ def pip_install_torch(pins, index=None):
 
 def fallback_line(index):
     return (
-        "note: PyTorch's CPU-only index (%s) cannot be reached from here, so torch comes from the "
-        "default index instead (on Linux that is the CUDA build, about 5 GB); choose another "
-        "with `make clean` then `make lab TORCH_INDEX_URL=...`." % index
+        "note: PyTorch's CPU-only index (%s) cannot be reached from here, so torch comes from "
+        "pip's default index instead (PyPI's Linux build carries about 5 GB of CUDA libraries); "
+        "choose another index with `make clean` then `make lab TORCH_INDEX_URL=...`." % index
     )
 
 
