@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from torch import nn
 
+from helpers.gradients import measuring
 from helpers.figures import COLORS, described, number
 
 
@@ -96,17 +97,16 @@ def layer_statistics(model, x, loss_fn=mse_to_zero):
         return hook
 
     weights = [(n, p) for n, p in model.named_parameters() if n.endswith("weight") and p.ndim >= 2 and p.requires_grad]
-    was_training = model.training
     try:
         for name, module in layers:
             handles.append(module.register_forward_hook(watch(name, module)))
-        with torch.enable_grad():
+        # Training modes, buffers (BatchNorm's running statistics) and random state left as they were
+        with measuring(model, x) as x:
             loss = loss_fn(model(x))
             grads = torch.autograd.grad(loss, [p for _, p in weights], allow_unused=True) if weights else []
     finally:
         for handle in handles:
             handle.remove()
-        model.train(was_training)
 
     rows = []
     for name, _ in layers:

@@ -4,6 +4,7 @@
 `gradient_table` round them so a printout reads the same on every machine.
 """
 
+import contextlib
 import math
 
 import torch
@@ -23,6 +24,36 @@ from helpers.network import (
 DIGITS = 4
 
 
+# The generator a measurement's random layers (Dropout in training mode) draw from: a fixed seed,
+# in a fork of torch's generator, so two calls agree and the caller's random state is untouched.
+MEASUREMENT_SEED = 0
+
+
+@contextlib.contextmanager
+def measuring(model, x):
+    """Run one measurement of MODEL on X and leave MODEL and the caller's world as they were.
+
+    Inside: gradients are on, even under `torch.no_grad()` or `torch.inference_mode()` (X is
+    copied out of inference mode); random layers draw from a fork of torch's generator seeded
+    with MEASUREMENT_SEED. Afterwards every submodule's training flag and every buffer (such as
+    BatchNorm's running statistics and its count of batches) are put back as they were.
+    Yields X, usable by autograd."""
+    modes = [(module, module.training) for module in model.modules()]
+    buffers = [(buffer, buffer.detach().clone()) for buffer in model.buffers()]
+    try:
+        with torch.inference_mode(False), torch.enable_grad(), torch.random.fork_rng(devices=[]):
+            torch.manual_seed(MEASUREMENT_SEED)
+            if isinstance(x, torch.Tensor) and x.is_inference():
+                x = x.clone()
+            yield x
+    finally:
+        for module, training in modes:
+            module.training = training
+        with torch.no_grad():
+            for buffer, saved in buffers:
+                buffer.copy_(saved)
+
+
 def gradient_means(model, x, target=None):
     """Mean absolute gradient of every weight matrix of `model` after one backward pass.
 
@@ -31,12 +62,15 @@ def gradient_means(model, x, target=None):
     `{parameter name: mean |gradient|}` in layer order, for the weight matrices only (not the
     biases). The gradients are asked of autograd directly instead of being added to
     `param.grad`, so nothing accumulates: calling it twice gives the same numbers, and the
-    model is left as it was. (`weight_matrices` says how frozen and unused weights, integer
-    inputs and float64 models are handled.)
+    model is left as it was: its training modes, and buffers such as BatchNorm's running
+    statistics (`measuring`). A model in training mode with Dropout drops a random share of its
+    units: the draw comes from a fixed seed, so two calls still agree, and the caller's random
+    state is not touched. (`weight_matrices` says how frozen and unused weights, integer inputs
+    and float64 models are handled.)
     """
     weights, x = weight_matrices(model, x)
     trainable = [name for name, param in weights.items() if param.requires_grad]
-    with torch.enable_grad():
+    with measuring(model, x) as x:
         output = model(x)
         loss = nn.functional.mse_loss(output, checked_target(target, output))
         # Backward pass: d loss / d weight for every weight matrix, returned, not stored

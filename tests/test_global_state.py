@@ -116,3 +116,70 @@ def test_a_public_call_leaves_the_callers_world_as_it_was(name, callers_world):
     if name not in DRAWS_WEIGHTS:
         assert torch.equal(after[0], before[0]), "the random state changed"
     assert after[1:] == before[1:], f"(dtype, grad mode, threads, flush denormal) went from {before[1:]} to {after[1:]}"
+
+
+# Models of every kind a learner may bring: BatchNorm (running statistics), Dropout (random),
+# and a submodule left in eval mode inside a model in training mode.
+def batchnorm_model():
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.GELU(), torch.nn.Linear(4, 1))
+
+
+def dropout_model():
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.Dropout(0.5), torch.nn.GELU(), torch.nn.Linear(8, 1))
+
+
+def mixed_modes_model():
+    model = batchnorm_model()
+    model[1].eval()  # the caller froze the batch norm's statistics; the rest trains
+    return model
+
+
+MODELS = {"batchnorm": batchnorm_model, "dropout": dropout_model, "mixed_modes": mixed_modes_model}
+MEASUREMENTS = {
+    "gradient_means": lambda m, x: helpers.gradient_means(m, x),
+    "print_gradients": lambda m, x: printed(lambda: helpers.print_gradients(m, x)),
+    "layer_statistics": lambda m, x: [w["grad_mean_abs"] for w in helpers.layer_statistics(m, x)["weights"]],
+}
+
+
+def printed(call):
+    out = io.StringIO()
+    with redirect_stdout(out):
+        call()
+    return out.getvalue()
+
+
+def model_state(model):
+    return ({k: v.clone() for k, v in model.state_dict().items()}, [m.training for m in model.modules()],
+            [None if p.grad is None else p.grad.clone() for p in model.parameters()],
+            [p.requires_grad for p in model.parameters()])
+
+
+def same_state(a, b):
+    return (a[0].keys() == b[0].keys() and all(torch.equal(a[0][k], b[0][k]) for k in a[0]) and a[1] == b[1]
+            and all((x is None and y is None) or (x is not None and y is not None and torch.equal(x, y)) for x, y in zip(a[2], b[2]))
+            and a[3] == b[3])
+
+
+@pytest.mark.parametrize("kind", MODELS)
+@pytest.mark.parametrize("measure", MEASUREMENTS)
+def test_a_measurement_leaves_every_kind_of_model_as_it_found_it_and_repeats(kind, measure):
+    model = MODELS[kind]()
+    x = torch.randn(6, 3, generator=torch.Generator().manual_seed(1))
+    before, rng = model_state(model), torch.get_rng_state()
+    first = MEASUREMENTS[measure](model, x)
+    assert same_state(before, model_state(model)), "modes, buffers, parameters, .grad or requires_grad changed"
+    assert torch.equal(rng, torch.get_rng_state()), "the caller's random state moved"
+    assert MEASUREMENTS[measure](model, x) == first, "two calls must agree"
+
+
+@pytest.mark.parametrize("measure", MEASUREMENTS)
+def test_a_measurement_works_under_inference_mode_and_no_grad(measure):
+    model, x = book_model(), helpers.sample_input()
+    expected = MEASUREMENTS[measure](model, x)
+    with torch.inference_mode():
+        assert MEASUREMENTS[measure](model, helpers.sample_input()) == expected
+    with torch.no_grad():
+        assert MEASUREMENTS[measure](model, x) == expected
