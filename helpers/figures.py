@@ -15,6 +15,7 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator
 
+from helpers.arguments import check_choices
 from helpers.network import ACTIVATIONS, make_activation
 
 def described(fig, alt):
@@ -59,8 +60,9 @@ def activation_curves(names=tuple(ACTIVATIONS), low=-4.0, high=4.0, points=201):
     """
     if not low < high:
         raise ValueError(f"low must be below high, got low={low!r}, high={high!r}")
-    if isinstance(points, bool) or not isinstance(points, int) or points < 2:
-        raise ValueError(f"points must be an integer of at least 2, got {points!r}")
+    if isinstance(points, bool) or not isinstance(points, int) or not 2 <= points <= 100_000:
+        raise ValueError(f"points must be an integer from 2 to 100000, got {points!r}")
+    names = check_choices("names", names if not isinstance(names, tuple) else list(names), tuple(ACTIVATIONS))
     curves = {}
     for name in names:
         with torch.enable_grad():  # also inside a caller's torch.no_grad()

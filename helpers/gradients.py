@@ -95,6 +95,8 @@ def weight_matrices(model, x):
         check_input(x, layer_sizes[0])
     elif not isinstance(x, torch.Tensor):
         raise ValueError(f"x must be a torch.Tensor, got {type(x).__name__}: {x!r}")
+    if x.ndim >= 1 and x.shape[0] == 0:
+        raise ValueError(f"x must hold at least one example: a batch of none has no gradient, got shape {tuple(x.shape)}")
     weights = {name: p for name, p in model.named_parameters() if name.endswith("weight") and p.ndim >= 2}
     if not weights:
         raise ValueError(f"model has no weight matrices to measure: {type(model).__name__}")
@@ -116,6 +118,7 @@ def format_gradient(value, digits=DIGITS):
 
     Trailing zeros are kept ('0.005050', not '0.00505'), so every printed gradient shows the same
     number of significant digits and two columns can be compared digit by digit."""
+    check_int("digits", digits, low=1, high=17)
     return f"{value:#.{digits}g}".removesuffix(".")
 
 

@@ -12,16 +12,25 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
-from helpers.network import ExampleDeepNeuralNetwork
+from helpers.arguments import check_bool, check_int, check_number
+from helpers.network import ExampleDeepNeuralNetwork, make_activation
+
+# torch's generator takes seeds below 2**64 but draws the same numbers for seeds that differ by
+# a multiple of 2**32 in some of its paths: the helpers accept 0 ... 2**32 - 1, each a network of its own.
+SEED_LIMIT = 2**32 - 1
 
 
 def make_spirals(points=300, noise=0.2, turns=1.5, seed=0):
     """Two interleaved spirals: `x` of shape [points, 2] and labels `y` of shape [points, 1]
     (0.0 or 1.0, half each), drawn from their own random generator seeded with `seed`."""
-    if isinstance(points, bool) or not isinstance(points, int) or points < 2 or points % 2:
-        raise ValueError(f"points must be an even integer of at least 2, got {points!r}")
-    if not noise >= 0:
-        raise ValueError(f"noise must be zero or positive, got {noise!r}")
+    if isinstance(points, bool) or not isinstance(points, int) or points < 2 or points % 2 or points > 1_000_000:
+        raise ValueError(f"points must be an even integer from 2 to 1000000, got {points!r}")
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not math.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be zero or a positive finite number, got {noise!r}")
+    check_number("turns", turns)
+    if turns <= 0:
+        raise ValueError(f"turns must be a positive number (how many times each arm winds round), got {turns!r}")
+    check_int("seed", seed, low=0, high=SEED_LIMIT)
     generator = torch.Generator().manual_seed(seed)
     half = points // 2
     t = torch.rand(half, generator=generator) * turns * 2 * math.pi + 0.5  # angle along the arm
@@ -39,6 +48,10 @@ def build_classifier(depth, width=16, activation="gelu", use_shortcut=False, see
     its parameters are named `body.layers.{i}.0.weight` ... and `read_out.weight`."""
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
         raise ValueError(f"depth must be a positive integer, got {depth!r}")
+    check_int("width", width, low=1)
+    make_activation(activation)
+    check_bool("use_shortcut", use_shortcut)
+    check_int("seed", seed, low=0, high=SEED_LIMIT)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         body = ExampleDeepNeuralNetwork([2] + [width] * depth, use_shortcut, activation)

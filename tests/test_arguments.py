@@ -76,3 +76,42 @@ def test_the_checks_themselves():
         with pytest.raises(ValueError) as refused:
             call()
         assert str(refused.value).startswith(message), str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: helpers.build_classifier(3, seed="3"), "seed must be an integer from 0 to 4294967295, got '3'"),
+        (lambda: helpers.build_classifier(3, seed=3.5), "seed must be an integer from 0 to 4294967295, got 3.5"),
+        (lambda: helpers.build_classifier(3, seed=True), "seed must be an integer from 0 to 4294967295, got True"),
+        (lambda: helpers.build_classifier(3, seed=2**64), "seed must be an integer from 0 to 4294967295, got 18446744073709551616"),
+        (lambda: helpers.build_classifier(3, seed=2**32), "seed must be an integer from 0 to 4294967295, got 4294967296"),
+        (lambda: helpers.build_classifier(3, width=0), "width must be a positive integer, got 0"),
+        (lambda: helpers.build_classifier(3, use_shortcut="yes"), "use_shortcut must be True or False, got 'yes'"),
+        (lambda: helpers.make_spirals(seed="3"), "seed must be an integer from 0 to 4294967295, got '3'"),
+        (lambda: helpers.make_spirals(seed=2**64), "seed must be an integer from 0 to 4294967295"),
+        (lambda: helpers.make_spirals(turns=0), "turns must be a positive number"),
+        (lambda: helpers.make_spirals(turns=float("inf")), "turns must be a finite number, got inf"),
+        (lambda: helpers.make_spirals(noise=float("inf")), "noise must be zero or a positive finite number, got inf"),
+        (lambda: helpers.make_spirals(points=10**8), "points must be an even integer from 2 to 1000000, got 100000000"),
+        (lambda: helpers.format_gradient(0.5, digits=None), "digits must be an integer from 1 to 17, got None"),
+        (lambda: helpers.format_gradient(0.5, digits=0), "digits must be an integer from 1 to 17, got 0"),
+        (lambda: helpers.format_gradient(0.5, digits="3"), "digits must be an integer from 1 to 17, got '3'"),
+        (lambda: helpers.print_gradients(helpers.ExampleDeepNeuralNetwork([3, 1], False), helpers.sample_input(), digits=0),
+         "digits must be an integer from 1 to 17, got 0"),
+        (lambda: helpers.activation_curves(names="gelu"), "names must be a non-empty list of names among"),
+        (lambda: helpers.activation_curves(points=10**7), "points must be an integer from 2 to 100000, got 10000000"),
+        (lambda: helpers.gradient_means(helpers.ExampleDeepNeuralNetwork([3, 1], False), torch.zeros(0, 3)),
+         "x must hold at least one example: a batch of none has no gradient, got shape (0, 3)"),
+    ],
+)
+def test_odd_values_get_an_error_naming_the_argument(call, message):
+    with pytest.raises(ValueError) as error:
+        call()
+    assert message in str(error.value)
+
+
+def test_the_largest_seed_still_works_and_differs_from_seed_0():
+    a = helpers.build_classifier(2, seed=2**32 - 1)
+    b = helpers.build_classifier(2, seed=0)
+    assert not torch.equal(a.read_out.weight, b.read_out.weight)

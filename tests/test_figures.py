@@ -23,9 +23,9 @@ def test_activation_curves_hold_values_and_derivatives():
 def test_activation_curves_refuse_bad_ranges():
     with pytest.raises(ValueError, match="low must be below high, got low=1, high=1"):
         activation_curves(low=1, high=1)
-    with pytest.raises(ValueError, match="points must be an integer of at least 2, got 1"):
+    with pytest.raises(ValueError, match="points must be an integer from 2 to 100000, got 1"):
         activation_curves(points=1)
-    with pytest.raises(ValueError, match="activation must be one of"):
+    with pytest.raises(ValueError, match="each of names must be one of"):
         activation_curves(names=["elu"])
 
 
