@@ -77,6 +77,13 @@ class Checked:
             return proposal.value
         return check_setting(self.setting, proposal.value)
 
+    def set_state(self, sync_data):
+        # A state from the front end is checked first: traitlets validates a held change only
+        # when it differs from the old value, and 5.0 == 5 would slip into an integer control.
+        if self.setting is not None and "value" in sync_data:
+            check_setting(self.setting, sync_data["value"])
+        super().set_state(sync_data)
+
 
 class Value(Any):
     """A value trait that casts nothing and does not let None through unchecked."""

@@ -27,14 +27,18 @@ class BookNetworks:
         self._hidden, self._last, self._blocks = [], {}, {}
 
     def _draw(self, depth):
+        # float32 on the CPU on purpose, whatever torch's default dtype and device are now: the
+        # layers drawn earlier are, and a network mixing float32 and float64 layers cannot run.
+        # The random draws are the same as those of nn.Linear under torch's defaults.
+        kind = {"dtype": torch.float32, "device": "cpu"}
         with torch.random.fork_rng(devices=[]):
             while len(self._hidden) < depth - 1:
                 torch.set_rng_state(self._states[-1])
-                self._hidden.append(nn.Linear(self.width, self.width))
+                self._hidden.append(nn.Linear(self.width, self.width, **kind))
                 self._states.append(torch.get_rng_state())
             if depth not in self._last:
                 torch.set_rng_state(self._states[depth - 1])
-                self._last[depth] = nn.Linear(self.width, 1)
+                self._last[depth] = nn.Linear(self.width, 1, **kind)
 
     def hidden_blocks(self, depth, activation):
         """The first `depth - 1` Linear + activation blocks (shared by every deeper network)."""

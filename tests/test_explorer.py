@@ -356,3 +356,31 @@ def test_measure_gives_what_the_explorer_shows_and_leaves_the_random_state_alone
     assert list(measure(**settings, shortcut="plain")) == ["plain"]
     with pytest.raises(ValueError, match="depth must be an integer from 1 to 200, got 0"):
         measure(depth=0)
+
+
+def test_the_explorer_survives_a_changed_default_dtype():
+    """A learner sets float64 as torch's default, moves the depth, and sets float32 back: every
+    depth still works and gives the numbers of a float32 world."""
+    explorer = helpers.gradient_explorer(depth=5)
+    expected = {depth: helpers.explorer.measure(depth=depth) for depth in (8, 12, 30)}
+    try:
+        torch.set_default_dtype(torch.float64)
+        explorer.set(depth=8)
+        assert explorer.data == expected[8]
+        explorer.set(depth=30)
+        assert explorer.data == expected[30]
+    finally:
+        torch.set_default_dtype(torch.float32)
+    explorer.set(depth=12)
+    assert explorer.data == expected[12]
+
+
+def test_a_state_from_the_front_end_is_checked_even_when_it_equals_the_value():
+    e = helpers.gradient_explorer(depth=5)
+    before = e.data
+    with pytest.raises(TraitError, match="depth must be an integer from 1 to 200, got 5.0"):
+        e.depth.set_state({"value": 5.0})
+    assert type(e.depth.value) is int and e.depth.value == 5
+    e.set(activation="sigmoid")  # the next update works
+    e.depth.set_state({"value": 6})  # a good state still moves the control
+    assert e.depth.value == 6 and len(e.data["plain"]) == 6 and before != e.data
