@@ -231,3 +231,28 @@ def test_sweeps_leave_the_random_state_alone():
     state = torch.get_rng_state()
     helpers.gradient_sweep([4, 9], ["tanh"])
     assert torch.equal(torch.get_rng_state(), state)
+
+
+def test_an_interrupted_sweep_stops_within_a_second():
+    """Jupyter's "Interrupt kernel" sends SIGINT; the sweep's worker threads must stop too."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = ("import sys, helpers; print('started', flush=True)\n"
+            "try:\n    helpers.depth_sweep(list(range(1, 1200)))\n"
+            "except KeyboardInterrupt:\n    print('interrupted', flush=True); sys.exit(3)\n"
+            "print('finished', flush=True)\n")
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "started"
+    time.sleep(3)  # well inside the sweep, which takes minutes
+    sent = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    try:
+        out, _ = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    took = time.monotonic() - sent
+    assert child.returncode == 3 and out.strip() == "interrupted", out
+    assert took < 2.0, f"the sweep went on for {took:.1f} s after the interrupt"
