@@ -120,6 +120,7 @@ bench: setup-test
 	$(PY) benchmarks/nbval_cost.py
 	$(PY) benchmarks/explorer_speed.py
 	$(PY) benchmarks/sweep_speed.py
+	$(PY) benchmarks/check_speed.py
 	$(PY) benchmarks/autograde_time.py
 
 clean:
