@@ -245,14 +245,17 @@ def test_an_interrupted_sweep_stops_within_a_second():
             "except KeyboardInterrupt:\n    print('interrupted', flush=True); sys.exit(3)\n"
             "print('finished', flush=True)\n")
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    assert child.stdout.readline().strip() == "started"
-    time.sleep(3)  # well inside the sweep, which takes minutes
-    sent = time.monotonic()
-    child.send_signal(signal.SIGINT)
     try:
-        out, _ = child.communicate(timeout=30)
+        assert child.stdout.readline().strip() == "started"
+        time.sleep(3)  # well inside the sweep, which takes minutes
+        sent = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        line = child.stdout.readline().strip()  # printed once the sweep has given up
+        took = time.monotonic() - sent
+        child.wait(timeout=60)
     finally:
         child.kill()
-    took = time.monotonic() - sent
-    assert child.returncode == 3 and out.strip() == "interrupted", out
-    assert took < 2.0, f"the sweep went on for {took:.1f} s after the interrupt"
+    assert child.returncode == 3 and line == "interrupted", line
+    # Quiet, it takes well under a second (see the docstring of gradient_sweep); the bound
+    # leaves room for a loaded machine and still tells "stopped" from "went on for minutes".
+    assert took < 10, f"the sweep went on for {took:.1f} s after the interrupt"
