@@ -79,8 +79,21 @@ def train(model, x, y, steps=500, lr=1e-3, progress=None):
     'accuracy': final share of points on the right side}. `progress` is an optional wrapper
     for the step range, such as `tqdm.auto.tqdm`.
     """
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}: {model!r}"[:300])
+    if not any(p.requires_grad for p in model.parameters()):
+        raise ValueError("model has no trainable parameters (every requires_grad is False): nothing to train")
+    for name, value in (("x", x), ("y", y)):
+        if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+            kind = f"a tensor of {value.dtype}" if isinstance(value, torch.Tensor) else type(value).__name__
+            raise ValueError(f"{name} must be a tensor of floats (such as make_spirals gives), got {kind}")
+    if y.shape != (x.shape[0], 1):
+        raise ValueError(f"y must have one label per point of x, shape {(x.shape[0], 1)}, got {tuple(y.shape)}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    check_number("lr", lr)
+    if lr <= 0:
+        raise ValueError(f"lr must be a positive number, got {lr!r}")
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.BCEWithLogitsLoss()
     history = {"loss": [], "grad_norms": []}

@@ -115,3 +115,27 @@ def test_the_largest_seed_still_works_and_differs_from_seed_0():
     a = helpers.build_classifier(2, seed=2**32 - 1)
     b = helpers.build_classifier(2, seed=0)
     assert not torch.equal(a.read_out.weight, b.read_out.weight)
+
+
+def spirals():
+    return helpers.make_spirals(points=20)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: helpers.train(None, *spirals()), "model must be a torch.nn.Module, got NoneType"),
+        (lambda: helpers.train(helpers.build_classifier(2).requires_grad_(False), *spirals()),
+         "model has no trainable parameters"),
+        (lambda: helpers.train(helpers.build_classifier(2), spirals()[0], spirals()[1].long()),
+         "y must be a tensor of floats (such as make_spirals gives), got a tensor of torch.int64"),
+        (lambda: helpers.train(helpers.build_classifier(2), spirals()[0], spirals()[1][:5]),
+         "y must have one label per point of x, shape (20, 1), got (5, 1)"),
+        (lambda: helpers.train(helpers.build_classifier(2), *spirals(), lr=None), "lr must be a finite number, got None"),
+        (lambda: helpers.train(helpers.build_classifier(2), *spirals(), lr=0), "lr must be a positive number, got 0"),
+    ],
+)
+def test_train_refuses_what_it_cannot_train_naming_the_argument(call, message):
+    with pytest.raises(ValueError) as error:
+        call()
+    assert message in str(error.value)
