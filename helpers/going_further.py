@@ -25,6 +25,7 @@ from torch import nn
 from helpers.arguments import check_bool, check_choice, check_int
 from helpers.figures import COLORS, LINESTYLES, described
 from helpers.network import ExampleDeepNeuralNetwork
+from helpers.training import SEED_LIMIT
 from helpers.transformer import LayerNorm
 
 REMEDIES = ("none", "scaled", "pre_ln")
@@ -42,7 +43,7 @@ def scalar_network(depth, width=64, use_shortcut=False, seed=0):
     check_int("depth", depth, low=1, high=1000)
     check_int("width", width, low=1, high=4096)
     check_bool("use_shortcut", use_shortcut)
-    check_int("seed", seed, low=0)
+    check_int("seed", seed, low=0, high=SEED_LIMIT)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         body = ExampleDeepNeuralNetwork([1] + [width] * depth, use_shortcut, "relu")
@@ -207,7 +208,7 @@ def residual_stack(depth, width=16, remedy="none", seed=0):
     check_int("depth", depth, low=1, high=10_000)
     check_int("width", width, low=1, high=4096)
     check_choice("remedy", remedy, REMEDIES)
-    check_int("seed", seed, low=0)
+    check_int("seed", seed, low=0, high=SEED_LIMIT)
     scale = 1 / math.sqrt(depth) if remedy == "scaled" else 1.0
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
@@ -222,13 +223,11 @@ def stack_input(width=16, batch=64, seed=1):
 def signal_and_gradients(stack, x):
     """{'signal': the root mean square of the stack's output, 'first': the mean |gradient| of the
     first block's hidden weights, 'last': the same for the last block}, for the loss mean(y²)
-    (the size of the output itself). The stack's .grad is left as it was."""
-    saved = {name: (None if p.grad is None else p.grad.clone()) for name, p in stack.named_parameters()}
+    (the size of the output itself). The gradients are returned by autograd, not added to .grad,
+    so the stack's .grad is left as it was."""
     params = [stack[0].hidden.weight, stack[-1].hidden.weight]
     with torch.enable_grad():
         y = stack(x)
         first, last = torch.autograd.grad(y.pow(2).mean(), params)
-    for name, p in stack.named_parameters():
-        p.grad = saved[name]
     return {"signal": y.detach().pow(2).mean().sqrt().item(), "first": first.abs().mean().item(),
             "last": last.abs().mean().item()}
