@@ -5,6 +5,8 @@ is changed."""
 
 import sys
 import time
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -759,3 +761,112 @@ def test_a_huge_error_message_is_cut_to_a_short_hint():
     verdict = helpers.check_forward(Loud)
     assert not verdict.passed and len(str(verdict)) < 5000
     assert "(10,000,000 characters)" in verdict.hints[0]
+
+
+# Number forms a person would call the same number are judged as it; the others get a hint, never a crash.
+
+@pytest.mark.parametrize("slope", [Fraction(1, 4), Decimal("0.25"), 0.25 + 0j, torch.tensor(0.25 + 0j),
+                                   np.complex128(0.25), np.float16(0.25)])
+def test_exercise_3_judges_every_form_of_the_same_number(slope):
+    name, ratio = the_measured_answer()
+    verdict = helpers.check_fastest_vanishing(name, ratio, slope)
+    assert verdict.passed, str(verdict)
+
+
+@pytest.mark.parametrize("slope, hint", [
+    (10**400, "about 10**400, beyond the largest float"), (-10**400, "about -10**400"),
+    (10**5000, "about 10**5000"), (0.25 + 1j, "not the complex number (0.25+1j)"),
+    (torch.tensor(0.25 + 1j), "not the complex number (0.25+1j)"), (torch.tensor(True), "give a number, not"),
+    (float("nan"), "you gave nan"), (float("inf"), "you gave inf"), (Fraction(10**400, 3), "give a number, not"),
+], ids=lambda value: type(value).__name__ if isinstance(value, (int, Fraction)) else None)
+def test_exercise_3_a_number_no_float_holds_gets_a_hint(slope, hint):
+    name, ratio = the_measured_answer()
+    verdict = helpers.check_fastest_vanishing(name, ratio, slope)
+    assert verdict.score == 1 and len(verdict.hints) == 1 and hint in verdict.hints[0], str(verdict)
+
+
+@pytest.mark.parametrize("depth_given", [10**400, -10**400, 10**12, 2**64, torch.tensor(2**62)],
+                         ids=["1e400", "-1e400", "1e12", "2**64", "tensor 2**62"])
+def test_exercise_4_an_enormous_depth_gets_a_hint(depth_given):
+    verdict = helpers.check_vanishing_depth(depth_given, 0.01)
+    assert not verdict.passed and "far more than any layer count or size here" in verdict.hints[0], str(verdict)
+
+
+@pytest.mark.parametrize("sizes", [[3, 3, 3, 3, 3, 10**400], [3] * 5 + [1 + 0j], [3, 3, 3, 3, 3, 10**5000]],
+                         ids=["1e400", "complex 1", "1e5000"])
+def test_exercise_5_an_enormous_or_complex_size_gets_a_verdict(sizes):
+    verdict = helpers.check_layer_sizes_fix(sizes)
+    if sizes[-1] == 1:  # (1+0j) is the number 1
+        assert verdict.passed, str(verdict)
+    else:
+        assert not verdict.passed and "every size must be a whole number" in verdict.hints[0], str(verdict)
+        assert len(str(verdict)) < 1000
+
+
+# A learner's code cannot change what a check compares against, nor flood the notebook.
+
+def gm_then_zero_input(model, x):
+    values = gm_book(model, x)
+    x.zero_()  # the learner's own copy of x
+    return values
+
+
+def gm_zero_input_first(model, x):
+    x.zero_()
+    return gm_book(model, x)
+
+
+def gm_book(model, x):
+    model.zero_grad()
+    nn.functional.mse_loss(model(x), torch.zeros_like(model(x))).backward()
+    return {n: p.grad.abs().mean().item() for n, p in model.named_parameters() if n.endswith("weight")}
+
+
+def test_a_function_that_changes_its_input_in_place_changes_no_case():
+    assert helpers.check_gradient_means(gm_book).passed
+    kept = helpers.check_gradient_means(gm_then_zero_input)
+    assert kept.passed, str(kept)  # it measured the right numbers before zeroing its own copy of x
+    zeroed = helpers.check_gradient_means(gm_zero_input_first)
+    assert not zeroed.passed, str(zeroed)
+    assert helpers.check_gradient_means(gm_book).passed  # and the next check's cases are whole
+
+
+def test_an_init_that_changes_layer_sizes_gets_a_verdict():
+    class Emptying(network_class(forward_book)):
+        def __init__(self, layer_sizes, use_shortcut):
+            super().__init__(layer_sizes, use_shortcut)
+            layer_sizes.clear()
+
+    verdict = helpers.check_forward(Emptying)
+    assert verdict.passed, str(verdict)  # its layers were built before it emptied its own copy of the sizes
+    assert helpers.check_forward(network_class(forward_book)).passed
+
+
+def forward_prints_a_lot(self, x):
+    for i in range(10**5):
+        print(i)
+    return forward_book(self, x)
+
+
+def test_what_a_learners_code_prints_is_cut_short(capsys):
+    verdict = helpers.check_forward(network_class(forward_prints_a_lot))
+    printed = capsys.readouterr().out
+    assert verdict.passed, str(verdict)
+    assert len(printed) < 4 * 2200 + len(str(verdict)) + 200  # four calls, 2,000 characters each, and the verdict
+    assert "0\n1\n2\n" in printed and "more characters printed by your code, not shown" in printed
+
+
+def forward_changes_device_and_denormals(self, x):
+    torch.set_flush_denormal(True)
+    torch.set_default_device("meta")
+    return forward_book(self, x)
+
+
+def test_flushing_denormals_and_the_default_device_are_put_back():
+    from helpers.classroom.sandbox import flushes_denormals
+
+    assert not flushes_denormals() and torch.get_default_device() == torch.device("cpu")
+    helpers.check_forward(network_class(forward_changes_device_and_denormals))
+    tiny = torch.tensor([5e-324], dtype=torch.float64)
+    assert (tiny * 1.0).item() == 5e-324, "denormals are flushed after the check"
+    assert torch.get_default_device() == torch.device("cpu") and torch.ones(1).device == torch.device("cpu")

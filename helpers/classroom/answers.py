@@ -10,6 +10,7 @@ Each returns `(value, None)` or `(None, what is wrong with the form)`.
 """
 
 import math
+import numbers
 import textwrap
 from dataclasses import dataclass, field
 
@@ -78,8 +79,13 @@ class NotYetPassed(AssertionError):
 def portable(value, depth=0):
     """VALUE as plain data: tensors (detached copies), numbers, strings, lists, dicts of them;
     a class or function as {'callable': its name}; anything else as {'type': ..., 'repr': ...}."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if value is None or isinstance(value, (bool, int, float, complex, str)):
         return value
+    if isinstance(value, numbers.Number):  # Fraction(1, 4), Decimal("0.25"): the same number as a float
+        try:
+            return float(value)
+        except (TypeError, ValueError, OverflowError):
+            pass
     if isinstance(value, torch.Tensor):
         return value.detach().to("cpu").clone()
     if type(value).__module__ == "numpy":
@@ -94,7 +100,11 @@ def portable(value, depth=0):
     if isinstance(value, type) or callable(value):
         name = getattr(value, "__name__", None) or type(value).__name__
         return {"callable": name}
-    return {"type": type(value).__name__, "repr": repr(value)[:80]}
+    try:
+        text = repr(value)[:80]
+    except BaseException:  # a learner's object whose repr fails
+        text = f"a {type(value).__name__} object"
+    return {"type": type(value).__name__, "repr": text}
 
 
 def shown(value):
@@ -105,21 +115,37 @@ def shown(value):
         return value["callable"]
     if isinstance(value, dict) and "repr" in value:
         return value["repr"]
+    if isinstance(value, int) and value.bit_length() > 64:  # (repr refuses more than 4,300 digits)
+        return f"a whole number of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"
     return repr(value)
 
 
 def as_number(value):
-    """A number from a float, int, 0-d (or one-element) tensor or numpy scalar."""
+    """A number from a float, int, 0-d (or one-element) tensor or numpy scalar (a complex number
+    whose imaginary part is 0 counts as its real part)."""
     if value is None:
         return None, "not answered yet: it is still None"
     if isinstance(value, bool):
         return None, f"give a number, not {value!r}"
-    if isinstance(value, (int, float)):
-        return float(value), None
     if isinstance(value, torch.Tensor):
-        if value.numel() == 1:
-            return float(value.item()), None
-        return None, f"give one number, not {shown(value)} (reduce it, e.g. with .max() or .item())"
+        if value.numel() != 1:
+            return None, f"give one number, not {shown(value)} (reduce it, e.g. with .max() or .item())"
+        if value.dtype == torch.bool:
+            return None, f"give a number, not {shown(value)}"
+        value = value.item()
+    if isinstance(value, complex):
+        if value.imag != 0:
+            return None, f"give a real number, not the complex number {value!r}"
+        value = value.real
+    if isinstance(value, int):
+        try:
+            return float(value), None
+        except OverflowError:  # a whole number of hundreds of digits
+            exponent = int(value.bit_length() * math.log10(2))
+            return None, (f"give a number a float can hold: yours is about {'-' if value < 0 else ''}10**{exponent}, "
+                          "beyond the largest float (about 1.8e308)")
+    if isinstance(value, float):
+        return value, None
     if isinstance(value, str):
         try:
             float(value)
@@ -129,13 +155,19 @@ def as_number(value):
     return None, f"give a number, not {shown(value)}"
 
 
-def as_whole_number(value):
-    """A whole number from an int, an integral float or a one-element tensor."""
-    number, problem = as_number(value)
-    if problem:
-        return None, problem
-    if not math.isfinite(number) or number != int(number):
-        return None, f"give a whole number of layers, not {number!r}"
+def as_whole_number(value, largest=10**9):
+    """A whole number from an int, an integral float or a one-element tensor, at most LARGEST
+    in size (a count of layers or units)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        number, problem = as_number(value)
+        if problem:
+            return None, problem
+        if not math.isfinite(number) or number != int(number):
+            return None, f"give a whole number of layers, not {number!r}"
+    if abs(number) > largest:
+        return None, f"{shown(int(number))} is far more than any layer count or size here (at most {largest:,})"
     return int(number), None
 
 

@@ -40,7 +40,7 @@ def probe(network_class, cases, seconds=SECONDS):
     outputs = []
     for case in cases:
         def attempt(case=case):
-            model = network_class(case["sizes"], case["use_shortcut"])
+            model = network_class(list(case["sizes"]), case["use_shortcut"])  # a copy: the case stays as it is
             model.load_state_dict(case["state"])
             return model(case["x"].clone())
 

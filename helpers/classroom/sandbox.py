@@ -2,13 +2,15 @@
 
 `run_learner(action)` calls `action()` and returns `(result, None)`, or `(None, what went wrong)`
 when it raised anything at all (`sys.exit()` included), ran past its time limit, or both. Around
-the call, torch's global settings (default dtype, grad mode, threads, random state, anomaly
-detection, deterministic algorithms) are saved and put back, so a learner's change to them stays
-with the learner's own code. `watch_helpers_calls` notes when the learner's code calls the
+the call, torch's global settings (default dtype and device, grad mode, threads, random state,
+anomaly detection, deterministic algorithms, flushing of denormal numbers) are saved and put
+back, so a learner's change to them stays with the learner's own code; what the call prints is
+shown after it, cut to `PRINTED_CHARACTERS`. `watch_helpers_calls` notes when the learner's code calls the
 helpers' own implementation (which an exercise asks them to write themselves).
 """
 
 import contextlib
+import io
 import os
 import signal
 import sys
@@ -68,10 +70,17 @@ def time_limit(seconds):
         signal.signal(signal_name, previous)
 
 
+def flushes_denormals():
+    """Whether torch.set_flush_denormal(True) is in effect (torch has no getter): a denormal
+    number then reads, or comes out, as 0."""
+    return (torch.tensor([5e-324], dtype=torch.float64, device="cpu") * 1.0).item() == 0.0
+
+
 @contextlib.contextmanager
 def kept_global_state():
     """Put torch's global settings back as they were, whatever the code inside changed."""
     dtype, grad, threads = torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_num_threads()
+    device, flush = torch.get_default_device(), flushes_denormals()
     rng, anomaly = torch.random.get_rng_state(), torch.is_anomaly_enabled()
     deterministic = torch.are_deterministic_algorithms_enabled()
     warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
@@ -79,6 +88,10 @@ def kept_global_state():
         yield
     finally:
         torch.set_default_dtype(dtype)
+        if torch.get_default_device() != device:
+            torch.set_default_device(None if device == torch.device("cpu") else device)
+        if flushes_denormals() != flush:
+            torch.set_flush_denormal(flush)
         torch.set_grad_enabled(grad)
         if torch.get_num_threads() != threads:
             torch.set_num_threads(threads)
@@ -110,10 +123,53 @@ def describe_exception(error):
     return f"{type(error).__name__}{message}{where}"
 
 
+PRINTED_CHARACTERS = 2000  # of what one call of a learner's code prints, shown after it
+
+
+class CappedText(io.TextIOBase):
+    """A text stream that keeps the first LIMIT characters written to it and counts the rest."""
+
+    def __init__(self, limit):
+        self.limit, self.kept, self.total = limit, [], 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        room = self.limit - min(self.total, self.limit)
+        if room:
+            self.kept.append(text[:room])
+        self.total += len(text)
+        return len(text)
+
+    def text(self):
+        kept = "".join(self.kept)
+        if self.total > self.limit:
+            kept += f"\n... ({self.total - self.limit:,} more characters printed by your code, not shown)\n"
+        return kept
+
+
+@contextlib.contextmanager
+def capped_output(limit=PRINTED_CHARACTERS):
+    """What the code inside prints (to sys.stdout or sys.stderr), shown after it on sys.stdout,
+    cut to LIMIT characters, so that a print in a loop cannot flood the notebook."""
+    captured = CappedText(limit)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = captured
+    try:
+        yield captured
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+        if captured.total:
+            stdout.write(captured.text())
+
+
 def run_learner(action, seconds=5.0):
     """(result, None) if `action()` returns within `seconds`, else (None, what went wrong)."""
     try:
-        with kept_global_state(), time_limit(seconds):
+        with kept_global_state(), capped_output(), time_limit(seconds):
             return action(), None
     except TookTooLong:
         return None, f"TookTooLong: your code did not finish within {seconds:g} s (an endless loop?)"
