@@ -434,3 +434,100 @@ def test_serve_answers_each_request_with_its_id_and_goes_on_after_a_malformed_li
     for reply, expected in [(replies[1], full(fix=0.0)), (replies[3], dict.fromkeys(POINTS, 0.0))]:
         assert {exercise: result["score"] for exercise, result in reply["verdicts"].items()} == expected
         assert {exercise: result["points"] for exercise, result in reply["verdicts"].items()} == POINTS
+
+
+# number forms, answers that change their inputs, processes left behind, memory, threads
+
+
+def test_number_forms_are_judged_and_an_input_changed_in_place_costs_nothing(judge):
+    zeroing = SOLUTION["gradient_means"].replace("def my_gradient_means(", "def measured(") + (
+        "\ndef my_gradient_means(model, x):\n    values = measured(model, x)\n    x.zero_()\n    return values\n")
+    verdicts = judge.grade({
+        **SOLUTION, "gradient_means": zeroing,
+        "fastest": SOLUTION["fastest"] + "\nsigmoid_max_slope = 10**400\n",
+        "depth": SOLUTION["depth"] + "\nsmallest_depth = -10**400\nshortcut_ratio = complex(shortcut_ratio)\n",
+        "fix": SOLUTION["fix"] + "\nfrom fractions import Fraction\nfixed_sizes = [Fraction(s) + 0j for s in fixed_sizes]\n",
+    })
+    assert scores(verdicts) == full(fastest=1.0, depth=1.0), report(verdicts)
+    assert hints(verdicts["fastest"]) == ["give a number a float can hold: yours is about 10**400, beyond the largest "
+                                          "float (about 1.8e308)"]
+    assert "far more than any layer count or size here" in hints(verdicts["depth"])[0]
+
+
+FORKS_AND_WAITS = """
+import os, time
+pid = os.fork()
+if pid == 0:
+    os.setpgid(0, 0)  # a process group of its own: out of reach of its parent's group
+    time.sleep(600)
+    os._exit(0)
+with open("stray.pid", "w") as file:
+    file.write(str(pid))
+"""
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_no_process_a_learner_starts_outlives_grading(judge):
+    sources = {**SOLUTION, "fix": FORKS_AND_WAITS + SOLUTION["fix"] + "\n"}  # the policy refuses this: the worker gets it here
+    request = worker_request(judge, sources)
+    request["jobs"] = request["jobs"][-1:]
+    outcomes = judge.run_worker(request)
+    assert outcomes["fix"]["status"] == "done", outcomes
+    pid = int(Path(judge.folder.name, "stray.pid").read_text())
+    assert not alive(pid), f"process {pid}, started by an answer cell, is still running after grading"
+
+
+def test_an_answer_that_fills_more_than_a_gigabyte_gets_a_clear_error(judge):
+    verdicts = judge.grade({**SOLUTION, "fix": "x = torch.ones(3 * 2**27)\n" + SOLUTION["fix"]})  # 1.5 GiB
+    assert scores(verdicts) == full(fix=0.0), report(verdicts)
+    assert hints(verdicts["fix"])[0].startswith("your code raised RuntimeError") and "allocate" in hints(verdicts["fix"])[0]
+
+
+def test_a_judge_in_a_process_with_threads_starts_its_worker_instead_of_forking_it():
+    assert grading.os_threads() > 1  # torch's thread pool, in this test process
+    judge = grading.Judge()
+    try:
+        assert judge.worker is None  # started with the first submission, as `python -I -m helpers.classroom.worker`
+        assert judge.run_worker({"id": 1, "jobs": [], "job_seconds": 5}) == {}
+        assert isinstance(judge.worker, subprocess.Popen)
+    finally:
+        judge.close()
+
+
+def test_the_end_of_a_huge_judge_log_is_read_without_reading_it_all(tmp_path):
+    from helpers.classroom.plugin import JudgeProcess
+
+    process = JudgeProcess.__new__(JudgeProcess)
+    process.errors = open(tmp_path / "judge.log", "w+")
+    try:
+        process.errors.write("x" * 50_000_000 + "the last words")
+        assert process.last_errors() == ("x" * 2000 + "the last words")[-2000:]
+    finally:
+        process.errors.close()
+
+
+def test_stopping_the_worker_mid_job_stops_what_its_children_started(judge):
+    import time
+
+    sources = {**SOLUTION, "fix": FORKS_AND_WAITS + "\nwhile True:\n    pass\n"}
+    request = worker_request(judge, sources)
+    request["jobs"] = request["jobs"][-1:]
+    judge.run_worker({"id": "warm", "jobs": [], "job_seconds": 5})  # a worker is running
+    stray = Path(judge.folder.name, "stray.pid")
+    stray.unlink(missing_ok=True)
+    judge.channel.send(request)
+    deadline = time.monotonic() + 60
+    while not stray.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.1)  # its whole pid written
+    pid = int(stray.read_text())
+    assert alive(pid)
+    judge.stop_worker()
+    assert not alive(pid), f"process {pid}, started by an answer cell, outlived the worker"

@@ -122,6 +122,14 @@ def encoded_cases(exercise):
     return cases, base64.b64encode(buffer.getvalue()).decode()
 
 
+def os_threads():
+    """How many threads this process runs, counting those Python does not know of (OpenMP's)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
 class ForkedWorker:
     """The forked worker, with the part of Popen's interface the judge uses."""
 
@@ -164,7 +172,7 @@ class Judge:
         self.worker = None
         self.folder = tempfile.TemporaryDirectory(prefix="shortcut-grader-")
         self.requests = 0
-        if threading.active_count() == 1:  # forking a process with other threads could deadlock the fork
+        if os_threads() == 1:  # forking a process with other threads (torch's OpenMP pool) could deadlock the fork
             self.fork_worker()
 
     def fork_worker(self):
@@ -201,9 +209,12 @@ class Judge:
         self.channel = ours
 
     def stop_worker(self):
+        from helpers.classroom.worker import kill_session
+
         self.channel.close()
         self.worker.kill()
         self.worker.wait()
+        kill_session(self.worker.pid)  # the worker's session: whatever its children left running
         self.worker = None
 
     def close(self):

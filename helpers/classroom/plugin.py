@@ -55,7 +55,7 @@ class JudgeProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-m", "helpers.classroom.grading", "--serve", str(fd)], pass_fds=(fd,),
             cwd=self.folder.name, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errors,
-            start_new_session=True)
+            start_new_session=True, env={**os.environ, "OMP_NUM_THREADS": "1"})  # one thread: it can fork its worker
         os.close(fd)
         self.asked = 0
 
@@ -71,13 +71,20 @@ class JudgeProcess:
             try:
                 reply = self.channel.receive(max(0.0, deadline - time.monotonic()))
             except EOFError:
-                self.errors.seek(0)
-                return None, f"the judge stopped: {self.errors.read()[-2000:]}"
+                return None, f"the judge stopped: {self.last_errors()}"
             if reply is None:
                 break
             if isinstance(reply, dict) and reply.get("id") == ticket:
                 return (reply["verdicts"], None) if "verdicts" in reply else (None, reply.get("error", "no verdicts"))
         return None, f"the judge gave no answer within {seconds:g} s"
+
+    def last_errors(self, characters=2000):
+        """The end of what the judge wrote to its stderr (read from the end: the log may be large)."""
+        self.errors.flush()
+        size = os.fstat(self.errors.fileno()).st_size
+        with open(self.errors.name, "rb") as log:
+            log.seek(max(0, size - 4 * characters))
+            return log.read().decode("utf-8", "replace")[-characters:]
 
     def close(self):
         self.channel.close()

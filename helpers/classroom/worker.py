@@ -11,8 +11,8 @@ variables, nor a user site can put a module on the path; the helpers are the ins
 It reads one job list at a time on its channel (a socket: `channel.py`) and answers each. The
 worker itself never runs a learner's code: for every job it forks a child, which
 
-- starts a session of its own, closes every inherited file except its own result socket, and has
-  no terminal: what the learner's code prints goes nowhere;
+- starts a process group of its own (in the worker's session), closes every inherited file
+  except its own result socket, and has no terminal: what the learner's code prints goes nowhere;
 - is limited in memory, CPU time and file size (`LIMITS`), and its answer cells in CPU time each;
 - for exercises 1 and 2 (write it yourself), has the helpers' own implementations replaced by
   stand-ins that raise "Borrowed: <name>" *before* any of the learner's code runs, so that no
@@ -20,9 +20,12 @@ worker itself never runs a learner's code: for every job it forks a child, which
 - runs the set-up code and the answer cells up to its exercise's, reporting each cell as it
   starts, then probes the answer (`<exercise module>.probe`) and writes the result.
 
-A child that is still running after `job_seconds` is killed with its whole session. When a
+A child that is still running after `job_seconds` is killed with its process group. When a
 child dies or is killed inside an earlier exercise's cell, the job is run again without that
-cell, so that one fatal answer does not cost the later exercises.
+cell, so that one fatal answer does not cost the later exercises. The worker leads a session of
+its own: after each submission, and when it stops, every other process left in that session
+(whatever a learner's code started, in whatever process group) is killed, and the judge does the
+same when it stops the worker, so that no process outlives grading.
 """
 
 import base64
@@ -37,7 +40,7 @@ import socket
 import sys
 import time
 
-LIMITS = {"memory_bytes": 3 * 2**30, "cpu_seconds": 60, "file_bytes": 16 * 2**20, "result_bytes": 8 * 2**20}
+LIMITS = {"memory_bytes": 2**30, "cpu_seconds": 60, "file_bytes": 16 * 2**20, "result_bytes": 8 * 2**20}
 # helpers modules whose functions a child of exercise 1 or 2 keeps: what builds the network and
 # checks arguments, and the classroom's own probing code (every other function is a stand-in).
 KEEP = ("helpers.network", "helpers.arguments", "helpers.claims", "helpers.classroom")
@@ -177,7 +180,7 @@ def start_child(job):
     pid = os.fork()
     if pid == 0:  # the child
         try:
-            os.setsid()
+            os.setpgid(0, 0)
             quiet()
             os.closerange(3, write_end)
             os.closerange(write_end + 1, 2**16)
@@ -200,8 +203,64 @@ def base_memory():
     return 0
 
 
+def session_members(session):
+    """The live processes (other than this one) whose session is SESSION, from /proc; a zombie
+    among them that is this process's child is collected on the way."""
+    members = []
+    for name in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()  # after the command's name, which may hold spaces
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[3]) != session:  # pid (comm) state ppid pgrp session ...
+            continue
+        if fields[0] == b"Z":  # ended: only its parent can collect it
+            try:
+                os.waitpid(int(name), os.WNOHANG)
+            except ChildProcessError:
+                pass
+            continue
+        members.append(int(name))
+    return members
+
+
+def kill_session(session):
+    """Kill every process of SESSION (a worker's pid) but this one, again while any is left (a
+    second at most); collect this process's children among them."""
+    for _ in range(100):
+        members = session_members(session)
+        if not members:
+            return
+        for pid in members:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.01)
+
+
+def become_subreaper():
+    """On Linux, have the processes a child leaves behind become this process's children (not
+    init's), so that kill_session collects them too."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def kill_strays():
+    """In the worker: kill whatever is left of a submission's processes (its own session's)."""
+    if os.getsid(0) == os.getpid():  # only in a session of its own, never in a terminal's
+        kill_session(os.getpid())
+
+
 def stop(pid):
-    """Kill a child and everything in its session; collect it."""
+    """Kill a child and everything in its process group; collect it."""
     for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
         try:
             kill()
@@ -245,7 +304,9 @@ def run_jobs(jobs, job_seconds):
                     state["cell"] = message["cell"]
                 elif isinstance(message, dict) and isinstance(message.get("result"), str):
                     state["result"] = message["result"]
-            if not chunk:  # the child closed its pipe (ended), or sent too much
+            # the child closed its pipe (ended), sent too much, or sent its result (a process it started
+            # may hold the pipe open: it is stopped with the child's group, or with the session)
+            if not chunk or state["result"] is not None:
                 selector.unregister(key.fd)
                 os.close(key.fd)
                 stop(state["pid"])
@@ -276,6 +337,7 @@ def grade_submission(request):
             outcomes[exercise] = {"status": state["status"], "cell": cell, "result": state["result"],
                                   "left_out": job.get("left_out", [])}
         jobs = again
+    kill_strays()
     return outcomes
 
 
@@ -288,10 +350,12 @@ def serve(channel):
     """Answer each request on CHANNEL (helpers.classroom.channel) with one message, until the
     judge closes it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the judge stops the worker, not a Ctrl-C in its terminal
+    become_subreaper()
     while True:
         try:
             request = channel.receive()
         except EOFError:
+            kill_strays()
             return
         channel.send({"id": request.get("id"), "outcomes": grade_submission(request)})
 
