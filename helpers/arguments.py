@@ -7,6 +7,7 @@ or tuple of them (not a string, whose letters would be read as names).
 """
 
 import math
+import reprlib
 
 
 def check_bool(name, value):
@@ -61,4 +62,44 @@ def check_not_empty(name, value):
     """VALUE unless it is empty."""
     if not value:
         raise ValueError(f"{name} must not be empty, got {value!r}")
+    return value
+
+
+# Bounds on what an argument makes the helpers build: past them a call would take minutes or
+# more memory than a laptop has, so it is refused at once, with the bound in the message.
+# torch's generator takes seeds below 2**64 but draws the same numbers for seeds that differ by a
+# multiple of 2**32 in some of its paths: the helpers take 0 ... 2**32 - 1, each a network of its own.
+SEED_LIMIT = 2**32 - 1
+DEPTH_LIMIT = 10_000  # layers of one network
+WIDTH_LIMIT = 4096  # units of one layer
+WEIGHT_LIMIT = 10**8  # weights of one network (400 MB of float32)
+
+
+def check_seed(name, value):
+    """VALUE if it is a whole number from 0 to SEED_LIMIT."""
+    return check_int(name, value, low=0, high=SEED_LIMIT)
+
+
+def shown(value):
+    """VALUE's repr, cut short (a list of a thousand rows in a message helps nobody)."""
+    return reprlib.repr(value)
+
+
+def is_number(value):
+    """A real number (int or float, nan and inf included), not a bool."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_labelled(name, value, what, valid):
+    """VALUE if it is a non-empty dict {label: entry} whose every entry VALID(entry) accepts;
+    otherwise a ValueError naming the entry, and WHAT an entry must be."""
+    if not isinstance(value, dict) or not value:
+        raise ValueError(f"{name} must be a non-empty dict {{label: {what}}}, got {shown(value)}")
+    for label, entry in value.items():
+        try:
+            ok = valid(entry)
+        except (TypeError, KeyError, IndexError, AttributeError, ValueError):
+            ok = False
+        if not ok:
+            raise ValueError(f"{name}[{label!r}] must be {what}, got {shown(entry)}")
     return value

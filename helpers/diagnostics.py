@@ -22,7 +22,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from torch import nn
 
-from helpers.gradients import measuring
+from helpers.arguments import is_number, shown
+from helpers.gradients import measuring, model_input
 from helpers.figures import COLORS, described, number
 
 
@@ -75,8 +76,7 @@ def layer_statistics(model, x, loss_fn=mse_to_zero):
     if no gradient reached them). Each entry of 'weights': name, label, the gradient's mean |value|
     and the ratio of its norm to the weight's norm (None for a parameter without gradient).
     """
-    if not isinstance(model, nn.Module):
-        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    x = model_input(model, x)  # checked, and in the model's dtype (as gradient_means takes it)
     if not callable(loss_fn):
         raise ValueError(f"loss_fn must be a function of the output, got {loss_fn!r}")
     layers = watched_layers(model)
@@ -150,7 +150,20 @@ def layer_spreads(stats, which="activations"):
     if which not in ("activations", "gradients"):
         raise ValueError(f"which must be 'activations' or 'gradients', got {which!r}")
     key = "std" if which == "activations" else "grad_std"
-    return [(row["label"], row[key]) for row in stats["layers"]]
+    return [(row["label"], row[key]) for row in statistics_rows(stats, "layers", ("label", key))]
+
+
+def statistics_rows(stats, part, keys):
+    """STATS[PART] (STATS: a layer_statistics result), each row checked to hold KEYS, a label
+    and numbers (or None)."""
+    rows = stats.get(part) if isinstance(stats, dict) else None
+    if not isinstance(rows, list) or not all(
+            isinstance(row, dict) and isinstance(row.get("label"), str) and all(
+                key in row and (key == "label" or row[key] is None or is_number(row[key])) for key in keys)
+            for row in rows):
+        raise ValueError(f"stats must be a layer_statistics result, whose {part!r} rows hold {', '.join(map(repr, keys))}; "
+                         f"got {shown(stats)}")
+    return rows
 
 
 def mark_missing(ax, positions, label):
@@ -196,7 +209,7 @@ def plot_weight_gradients(stats, title=None, alt=None):
     """The ratio of each weight matrix's gradient norm to its own norm, on a log scale, from the
     input side on the left; ticks in the lesson's words ("layer 1", ..., "read-out"). A weight
     without gradient is marked at the bottom instead of crashing or vanishing."""
-    rows = stats["weights"]
+    rows = statistics_rows(stats, "weights", ("label", "grad_to_weight"))
     if not rows:
         raise ValueError("stats hold no weight matrices to plot")
     fig = Figure(figsize=(8, 3.6), layout="constrained")

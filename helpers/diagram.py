@@ -37,6 +37,9 @@ CENTER_X = BOX_X + BOX_WIDTH / 2
 BOX_FILL, LINE, NOTE, SKIP = "#DCEBF5", "#333333", "#555555", COLORS[1]  # skips in vermillion
 
 
+DIAGRAM_LAYERS = 40  # layers one diagram draws (1 s to draw 40; more would not fit on a screen)
+
+
 def arrow(ax, start, end, color=LINE, path=None, linewidth=1.4):
     """An arrow from `start` to `end` (x, y), or along `path`, added to `ax` and returned."""
     patch = FancyArrowPatch(start, end, path=path, arrowstyle="-|>", mutation_scale=12, color=color,
@@ -141,6 +144,9 @@ def plot_shortcut_diagram(layer_sizes=None, title=None, alt=None):
     `title` is the figure's title; by default `diagram_title(layer_sizes)`, the finding.
     """
     layer_sizes = check_layer_sizes(book_layer_sizes(5, 3) if layer_sizes is None else layer_sizes)
+    if len(layer_sizes) - 1 > DIAGRAM_LAYERS:
+        raise ValueError(f"layer_sizes has {len(layer_sizes) - 1:,} layers; a diagram draws at most {DIAGRAM_LAYERS} "
+                         "(a taller one would not fit on a screen): draw the first few, layer_sizes[:11]")
     if title is None:
         title = diagram_title(layer_sizes)
     if not isinstance(title, str):

@@ -15,7 +15,7 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator
 
-from helpers.arguments import check_choices
+from helpers.arguments import check_choices, check_labelled, is_number, shown
 from helpers.network import ACTIVATIONS, make_activation
 
 def described(fig, alt):
@@ -53,6 +53,19 @@ MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 LINESTYLES = ["-", "--", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (8, 2, 2, 2)), "-"]
 
 
+def numbers(values):
+    """Whether VALUES is a non-empty sequence (list, tuple, range, 1-d tensor or array) of real numbers."""
+    if isinstance(values, (torch.Tensor, np.ndarray)):
+        return values.ndim == 1 and len(values) > 0 and not values.dtype == torch.bool
+    return isinstance(values, (list, tuple, range)) and len(values) > 0 and all(map(is_number, values))
+
+
+def sweep_rows(rows, keys):
+    """Whether ROWS is a non-empty list of dicts whose KEYS are real numbers."""
+    return isinstance(rows, (list, tuple)) and len(rows) > 0 and all(
+        isinstance(row, dict) and all(is_number(row.get(key)) for key in keys) for row in rows)
+
+
 def activation_curves(names=tuple(ACTIVATIONS), low=-4.0, high=4.0, points=201):
     """Each activation and its derivative on `points` values from `low` to `high`.
 
@@ -75,6 +88,8 @@ def activation_curves(names=tuple(ACTIVATIONS), low=-4.0, high=4.0, points=201):
 
 def plot_activations(curves, title="The sigmoid's slope never exceeds 0.25; the others reach 1 or more", alt=None):
     """Two panels: the activations (left) and their derivatives (right)."""
+    check_labelled("curves", curves, "an activation_curves entry {'x', 'y', 'slope'}, three sequences of one length",
+                   lambda c: all(numbers(c[key]) for key in ("x", "y", "slope")) and len(c["x"]) == len(c["y"]) == len(c["slope"]))
     fig = Figure(figsize=(10, 4), layout="constrained")
     ax_value, ax_slope = fig.subplots(1, 2)
     for i, (name, curve) in enumerate(curves.items()):
@@ -162,8 +177,8 @@ def plot_gradients(columns, title=None, alt=None):
     Log scale on the y axis. The default title states how much of the last layer's gradient
     reaches the first layer, for each line.
     """
-    if not columns:
-        raise ValueError("columns must hold at least one gradient reading, got none")
+    check_labelled("columns", columns, "a gradient_means result {weight name: number}",
+                   lambda m: isinstance(m, dict) and len(m) > 0 and all(map(is_number, m.values())))
     if title is None:
         shares = ", ".join(f"{label} {first_to_last(m):.2g}" for label, m in columns.items())
         title = f"First layer's gradient as a share of the last layer's: {shares}"
@@ -184,8 +199,8 @@ def plot_depth_sweep(sweeps, title=None, alt=None):
 
     `sweeps` maps a label to the rows of `depth_sweep`. Log scale on the y axis.
     """
-    if not sweeps:
-        raise ValueError("sweeps must hold at least one depth sweep, got none")
+    check_labelled("sweeps", sweeps, "a depth_sweep result, a non-empty list of rows with a 'depth' and a 'ratio'",
+                   lambda rows: sweep_rows(rows, ("depth", "ratio")))
     if title is None:
         deepest = ", ".join(f"{label} {rows[-1]['ratio']:.1g}" for label, rows in sweeps.items())
         title = f"At depth {next(iter(sweeps.values()))[-1]['depth']}, first/last: {deepest}"
@@ -200,6 +215,10 @@ def plot_depth_sweep(sweeps, title=None, alt=None):
 
 def plot_spirals(x, y, title="Two interleaved spirals: the task", alt=None):
     """The points of `make_spirals`, coloured by class."""
+    if not (isinstance(x, torch.Tensor) and x.ndim == 2 and x.shape[1] == 2 and len(x) > 0):
+        raise ValueError(f"x must be the points of make_spirals, a tensor of shape [points, 2], got {shown(x)}")
+    if not (isinstance(y, torch.Tensor) and tuple(y.shape) == (len(x), 1)):
+        raise ValueError(f"y must be the labels of make_spirals, a tensor of shape [{len(x)}, 1], got {shown(y)}")
     fig = Figure(figsize=(4.2, 4.2), layout="constrained")
     ax = fig.subplots()
     for label, (color, marker) in enumerate([(COLORS[0], "o"), (COLORS[1], "s")]):
@@ -219,8 +238,8 @@ def plot_spirals(x, y, title="Two interleaved spirals: the task", alt=None):
 def plot_loss_curves(histories, title=None, alt=None):
     """Training loss per step (log scale), one line per entry of `histories` (label -> the
     result of `train`); a dotted line at ln 2, the loss of guessing."""
-    if not histories:
-        raise ValueError("histories must hold at least one training run, got none")
+    check_labelled("histories", histories, "a train() result, with a non-empty list of numbers as its 'loss'",
+                   lambda h: isinstance(h, dict) and numbers(h["loss"]))
     lines = {label: (range(len(h["loss"])), h["loss"]) for label, h in histories.items()}
     return log_line_chart(lines, xlabel="training step", ylabel="loss (binary cross-entropy)",
                           title=title or "Training loss", alt=alt, markers=False,
@@ -231,9 +250,11 @@ def plot_sweep_heatmap(rows, title=None, alt=None):
     """Depth x activation: log10 of the first-to-last gradient ratio of `gradient_sweep` rows,
     plain networks beside shortcut networks, on one colour scale from 10^-30 (ratios below it
     get its colour) to 1. Cells without a logarithm (a ratio of exactly 0, or nan: 0/0) are grey."""
+    if not (sweep_rows(rows, ("depth", "ratio")) and all(
+            row.get("kind") in ("plain", "shortcut") and isinstance(row.get("activation"), str) for row in rows)):
+        raise ValueError("rows must be a non-empty list of gradient_sweep rows (each with a 'depth', 'activation', "
+                         f"'kind' and 'ratio'), got {shown(rows)}")
     kinds = [k for k in ("plain", "shortcut") if any(r["kind"] == k for r in rows)]
-    if not kinds:
-        raise ValueError("rows must hold gradient_sweep rows, got none")
     activations = list(dict.fromkeys(r["activation"] for r in rows))
     depths = sorted({r["depth"] for r in rows})
     fig = Figure(figsize=(10, 3.6), layout="constrained")

@@ -22,10 +22,9 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from helpers.arguments import check_bool, check_choice, check_int
+from helpers.arguments import WIDTH_LIMIT, check_bool, check_choice, check_int, check_seed
 from helpers.figures import COLORS, LINESTYLES, described
 from helpers.network import ExampleDeepNeuralNetwork
-from helpers.training import SEED_LIMIT
 from helpers.transformer import LayerNorm
 
 REMEDIES = ("none", "scaled", "pre_ln")
@@ -41,9 +40,9 @@ def scalar_network(depth, width=64, use_shortcut=False, seed=0):
     gradient neither vanishes nor explodes and what remains to see is its shape. Biases keep
     PyTorch's default."""
     check_int("depth", depth, low=1, high=1000)
-    check_int("width", width, low=1, high=4096)
+    check_int("width", width, low=1, high=WIDTH_LIMIT)
     check_bool("use_shortcut", use_shortcut)
-    check_int("seed", seed, low=0, high=SEED_LIMIT)
+    check_seed("seed", seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         body = ExampleDeepNeuralNetwork([1] + [width] * depth, use_shortcut, "relu")
@@ -206,9 +205,9 @@ def residual_stack(depth, width=16, remedy="none", seed=0):
     REMEDY "none": PyTorch's default weights; "scaled": each branch's output layer multiplied by
     1/√DEPTH at initialisation; "pre_ln": the book's LayerNorm in front of each branch."""
     check_int("depth", depth, low=1, high=10_000)
-    check_int("width", width, low=1, high=4096)
+    check_int("width", width, low=1, high=WIDTH_LIMIT)
     check_choice("remedy", remedy, REMEDIES)
-    check_int("seed", seed, low=0, high=SEED_LIMIT)
+    check_seed("seed", seed)
     scale = 1 / math.sqrt(depth) if remedy == "scaled" else 1.0
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)

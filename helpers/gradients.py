@@ -10,7 +10,7 @@ import math
 import torch
 from torch import nn
 
-from helpers.arguments import check_bool, check_int
+from helpers.arguments import check_bool, check_int, check_seed
 from helpers.network import (
     ExampleDeepNeuralNetwork,
     book_layer_sizes,
@@ -88,6 +88,17 @@ def weight_matrices(model, x):
     (so the first entry is still the first layer), and a weight the forward pass never uses as
     0, its gradient.
     """
+    x = model_input(model, x)
+    weights = {name: p for name, p in model.named_parameters() if name.endswith("weight") and p.ndim >= 2}
+    if not weights:
+        raise ValueError(f"model has no weight matrices to measure: {type(model).__name__}")
+    return weights, x
+
+
+def model_input(model, x):
+    """`x` checked against `model` and in the dtype and on the device of the model's first
+    floating-point parameter (an input of integers, or of float64 for a float32 model, is
+    converted); a model or input on the meta device, which holds no values, is refused."""
     if not isinstance(model, nn.Module):
         raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     layer_sizes = getattr(model, "layer_sizes", None)
@@ -97,10 +108,13 @@ def weight_matrices(model, x):
         raise ValueError(f"x must be a torch.Tensor, got {type(x).__name__}: {x!r}")
     if x.ndim >= 1 and x.shape[0] == 0:
         raise ValueError(f"x must hold at least one example: a batch of none has no gradient, got shape {tuple(x.shape)}")
-    weights = {name: p for name, p in model.named_parameters() if name.endswith("weight") and p.ndim >= 2}
-    if not weights:
-        raise ValueError(f"model has no weight matrices to measure: {type(model).__name__}")
-    return weights, x.to(next(iter(weights.values())).dtype)
+    params = [p for p in model.parameters() if p.is_floating_point()]
+    if any(p.is_meta for p in params):
+        raise ValueError(f"model has its weights on the meta device, which holds no values: build it on the CPU "
+                         f"(or call model.to_empty(device='cpu') and load its weights), got {type(model).__name__}")
+    if x.is_meta:
+        raise ValueError(f"x is on the meta device, which holds no values: give a tensor on the CPU, got {x!r}")
+    return x.to(dtype=params[0].dtype, device=params[0].device) if params else x
 
 
 def checked_target(target, output):
@@ -158,7 +172,7 @@ def book_gradients(use_shortcut, activation="gelu", depth=5, width=3, seed=123):
 
     The network is built with its own random generator state: the caller's is left as it was."""
     check_bool("use_shortcut", use_shortcut)
-    check_int("seed", seed, low=0)
+    check_seed("seed", seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = ExampleDeepNeuralNetwork(book_layer_sizes(depth, width), use_shortcut, activation)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from helpers.arguments import check_bool, check_choice, check_int
+from helpers.arguments import DEPTH_LIMIT, WEIGHT_LIMIT, WIDTH_LIMIT, check_bool, check_choice, check_int, shown
 
 # The activations a notebook or a slider can choose, by name. Each value builds a fresh module.
 ACTIVATIONS = {
@@ -35,12 +35,19 @@ def check_layer_sizes(layer_sizes):
             "layer_sizes needs at least two sizes (an input and an output), "
             f"got {list(layer_sizes)!r}"
         )
+    if len(layer_sizes) > DEPTH_LIMIT + 1:
+        raise ValueError(f"layer_sizes describes {len(layer_sizes) - 1:,} layers; the helpers build at most "
+                         f"{DEPTH_LIMIT:,}")
     for position, size in enumerate(layer_sizes):
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= WIDTH_LIMIT:
             raise ValueError(
-                f"layer_sizes[{position}] must be a positive integer, got {size!r} "
-                f"in layer_sizes={list(layer_sizes)!r}"
+                f"layer_sizes[{position}] must be an integer from 1 to {WIDTH_LIMIT}, got {size!r} "
+                f"in layer_sizes={shown(list(layer_sizes))}"
             )
+    weights = sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+    if weights > WEIGHT_LIMIT:
+        raise ValueError(f"layer_sizes={shown(list(layer_sizes))} makes {weights:,} weights; the helpers build "
+                         f"networks of at most {WEIGHT_LIMIT:,}")
     return list(layer_sizes)
 
 
@@ -111,14 +118,14 @@ def book_layer_sizes(depth, width=3):
 
     `book_layer_sizes(5)` is the book's `[3, 3, 3, 3, 3, 1]`.
     """
-    check_int("depth", depth, low=1)
-    check_int("width", width, low=1)
+    check_int("depth", depth, low=1, high=DEPTH_LIMIT)
+    check_int("width", width, low=1, high=WIDTH_LIMIT)
     return [width] * depth + [1]
 
 
 def sample_input(width=3):
     """One example of `width` values evenly spaced from 1 to -1: the book's `[[1., 0., -1.]]`."""
-    check_int("width", width, low=1)
+    check_int("width", width, low=1, high=WIDTH_LIMIT)
     if width == 1:
         return torch.tensor([[1.0]])
     return torch.linspace(1.0, -1.0, width).unsqueeze(0)  # Shape [1, width]

@@ -11,13 +11,14 @@ path are the ones a separately built network performs, so the numbers are the sa
 what that layer makes of it (why some of them pass back no gradient at all).
 """
 
+import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import torch
 from torch import nn
 
-from helpers.arguments import check_bool, check_choice, check_choices, check_int
+from helpers.arguments import DEPTH_LIMIT, WIDTH_LIMIT, check_bool, check_choice, check_choices, check_int, check_seed, shown
 from helpers.family import BookNetworks
 from helpers.network import ACTIVATIONS, sample_input
 
@@ -25,11 +26,12 @@ KINDS = {"plain": False, "shortcut": True}
 
 
 def check_depths(depths):
-    if isinstance(depths, (str, bytes)) or not hasattr(depths, "__iter__"):
-        raise ValueError(f"depths must be a list of positive integers, got {depths!r}")
-    depths = list(depths)
-    if not depths or any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in depths):
-        raise ValueError(f"depths must be positive integers, got {depths!r}")
+    if isinstance(depths, (str, bytes, dict)) or not hasattr(depths, "__iter__"):
+        raise ValueError(f"depths must be a list of integers from 1 to {DEPTH_LIMIT:,}, got {shown(depths)}")
+    depths = list(itertools.islice(depths, DEPTH_LIMIT + 1))
+    if not depths or len(depths) > DEPTH_LIMIT or any(
+            isinstance(d, bool) or not isinstance(d, int) or not 1 <= d <= DEPTH_LIMIT for d in depths):
+        raise ValueError(f"depths must be at most {DEPTH_LIMIT:,} integers from 1 to {DEPTH_LIMIT:,}, got {shown(depths)}")
     return depths
 
 
@@ -45,8 +47,8 @@ def gradient_sweep(depths, activations=tuple(ACTIVATIONS), kinds=tuple(KINDS), w
     depths = check_depths(depths)
     activations = check_choices("activations", activations, ACTIVATIONS)  # before any work
     kinds = check_choices("kinds", kinds, KINDS)
-    check_int("width", width, low=1)
-    check_int("seed", seed, low=0)
+    check_int("width", width, low=1, high=WIDTH_LIMIT)
+    check_seed("seed", seed)
     family = BookNetworks(width, seed)
     for activation in activations:  # create every layer first: the threads below only read them
         family.hidden_blocks(max(depths), activation)
@@ -134,8 +136,8 @@ def last_layer_inputs(depths, activation="gelu", use_shortcut=True, width=3, see
     depths = check_depths(depths)
     check_choice("activation", activation, ACTIVATIONS)
     check_bool("use_shortcut", use_shortcut)
-    check_int("width", width, low=1)
-    check_int("seed", seed, low=0)
+    check_int("width", width, low=1, high=WIDTH_LIMIT)
+    check_seed("seed", seed)
     family = BookNetworks(width, seed)
     h, off = sample_input(width), False
     states = [(h, off)]  # the input of layer i, and whether a layer before it was switched off

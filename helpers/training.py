@@ -12,12 +12,11 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
-from helpers.arguments import check_bool, check_int, check_number
+from helpers.arguments import DEPTH_LIMIT, WIDTH_LIMIT, check_bool, check_int, check_number, check_seed
 from helpers.network import ExampleDeepNeuralNetwork, make_activation
 
-# torch's generator takes seeds below 2**64 but draws the same numbers for seeds that differ by
-# a multiple of 2**32 in some of its paths: the helpers accept 0 ... 2**32 - 1, each a network of its own.
-SEED_LIMIT = 2**32 - 1
+
+STEP_LIMIT = 100_000  # training steps of one call (minutes for the notebooks' networks)
 
 
 def make_spirals(points=300, noise=0.2, turns=1.5, seed=0):
@@ -30,7 +29,7 @@ def make_spirals(points=300, noise=0.2, turns=1.5, seed=0):
     check_number("turns", turns)
     if turns <= 0:
         raise ValueError(f"turns must be a positive number (how many times each arm winds round), got {turns!r}")
-    check_int("seed", seed, low=0, high=SEED_LIMIT)
+    check_seed("seed", seed)
     generator = torch.Generator().manual_seed(seed)
     half = points // 2
     t = torch.rand(half, generator=generator) * turns * 2 * math.pi + 0.5  # angle along the arm
@@ -46,12 +45,11 @@ def build_classifier(depth, width=16, activation="gelu", use_shortcut=False, see
 
     An `nn.Sequential` of two parts, `body` (an `ExampleDeepNeuralNetwork`) and `read_out`, so
     its parameters are named `body.layers.{i}.0.weight` ... and `read_out.weight`."""
-    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
-        raise ValueError(f"depth must be a positive integer, got {depth!r}")
-    check_int("width", width, low=1)
+    check_int("depth", depth, low=1, high=DEPTH_LIMIT)
+    check_int("width", width, low=1, high=WIDTH_LIMIT)
     make_activation(activation)
     check_bool("use_shortcut", use_shortcut)
-    check_int("seed", seed, low=0, high=SEED_LIMIT)
+    check_seed("seed", seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         body = ExampleDeepNeuralNetwork([2] + [width] * depth, use_shortcut, activation)
@@ -89,8 +87,7 @@ def train(model, x, y, steps=500, lr=1e-3, progress=None):
             raise ValueError(f"{name} must be a tensor of floats (such as make_spirals gives), got {kind}")
     if y.shape != (x.shape[0], 1):
         raise ValueError(f"y must have one label per point of x, shape {(x.shape[0], 1)}, got {tuple(y.shape)}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    check_int("steps", steps, low=1, high=STEP_LIMIT)
     check_number("lr", lr)
     if lr <= 0:
         raise ValueError(f"lr must be a positive number, got {lr!r}")

@@ -29,6 +29,19 @@ def check_choice(name, value, choices):
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
 
 
+PARAMETER_LIMIT = 2 * 10**9  # of one model: 8 GB of float32
+
+
+def parameter_estimate(cfg):
+    """About how many parameters CFG makes: 12 emb_dim**2 per block (attention 4, feed-forward 8),
+    times n_layers (1 where CFG has none), and the embeddings and output head where it has a vocabulary."""
+    emb = cfg["emb_dim"]
+    blocks = cfg.get("n_layers", 1) if isinstance(cfg.get("n_layers", 1), int) else 1
+    vocabulary = cfg.get("vocab_size", 0) if isinstance(cfg.get("vocab_size", 0), int) else 0
+    context = cfg.get("context_length", 0) if isinstance(cfg.get("context_length", 0), int) else 0
+    return 12 * emb * emb * blocks + (2 * vocabulary + context) * emb
+
+
 def check_config(cfg, keys=BLOCK_KEYS):
     """Raise ValueError naming the key and its value unless CFG is a usable book-style config."""
     if not isinstance(cfg, Mapping):
@@ -39,6 +52,10 @@ def check_config(cfg, keys=BLOCK_KEYS):
     for key in ("vocab_size", "n_layers", "emb_dim", "n_heads", "context_length"):
         if key in keys and (isinstance(cfg[key], bool) or not isinstance(cfg[key], int) or cfg[key] < 1):
             raise ValueError(f"cfg['{key}'] must be a positive integer, got {cfg[key]!r}")
+    size = parameter_estimate(cfg)
+    if size > PARAMETER_LIMIT:
+        raise ValueError(f"cfg makes about {size:,} parameters (emb_dim={cfg['emb_dim']}, n_layers={cfg.get('n_layers')}); "
+                         f"the helpers build models of at most {PARAMETER_LIMIT:,} (GPT-2 XL has 1.6 billion)")
     if cfg["emb_dim"] % cfg["n_heads"]:
         raise ValueError(
             f"cfg['emb_dim'] must be divisible by cfg['n_heads'], got emb_dim={cfg['emb_dim']}, n_heads={cfg['n_heads']}"

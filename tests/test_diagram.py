@@ -85,7 +85,7 @@ def test_diagram_title_names_the_layers_with_and_without_a_shortcut():
 
 
 def test_bad_arguments_are_refused():
-    with pytest.raises(ValueError, match=r"layer_sizes\[1\] must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match=r"layer_sizes\[1\] must be an integer from 1 to 4096, got 0"):
         plot_shortcut_diagram([3, 0])
     with pytest.raises(ValueError, match="layer_sizes needs at least two sizes"):
         plot_shortcut_diagram([3])

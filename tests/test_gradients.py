@@ -216,9 +216,9 @@ def test_gradient_sweep_gives_gradient_means_numbers_bit_for_bit(width, seed):
 
 
 def test_gradient_sweep_refuses_bad_arguments():
-    with pytest.raises(ValueError, match=r"depths must be positive integers, got \[3, 0\]"):
+    with pytest.raises(ValueError, match=r"depths must be at most 10,000 integers from 1 to 10,000, got \[3, 0\]"):
         helpers.gradient_sweep([3, 0])
-    with pytest.raises(ValueError, match=r"depths must be positive integers, got \[\]"):
+    with pytest.raises(ValueError, match=r"depths must be at most 10,000 integers from 1 to 10,000, got \[\]"):
         helpers.gradient_sweep([])
     with pytest.raises(ValueError, match="each of activations must be one of 'gelu', 'gelu_tanh', 'relu', 'sigmoid', 'tanh', got 'swish'"):
         helpers.gradient_sweep([3], activations=["swish"])

@@ -105,10 +105,10 @@ def test_book_layer_sizes_and_sample_input():
     [
         ([], r"layer_sizes needs at least two sizes .* got \[\]"),
         ([3], r"layer_sizes needs at least two sizes .* got \[3\]"),
-        ([3, 0, 1], r"layer_sizes\[1\] must be a positive integer, got 0"),
-        ([3, -2], r"layer_sizes\[1\] must be a positive integer, got -2"),
-        ([3, 2.5], r"layer_sizes\[1\] must be a positive integer, got 2.5"),
-        ([True, 3], r"layer_sizes\[0\] must be a positive integer, got True"),
+        ([3, 0, 1], r"layer_sizes\[1\] must be an integer from 1 to 4096, got 0"),
+        ([3, -2], r"layer_sizes\[1\] must be an integer from 1 to 4096, got -2"),
+        ([3, 2.5], r"layer_sizes\[1\] must be an integer from 1 to 4096, got 2.5"),
+        ([True, 3], r"layer_sizes\[0\] must be an integer from 1 to 4096, got True"),
         ("33", r"layer_sizes must be a list of positive integers, got '33'"),
         (3, r"layer_sizes must be a list of positive integers, got 3"),
     ],
@@ -147,7 +147,7 @@ def test_input_that_is_not_a_tensor_is_refused():
 
 @pytest.mark.parametrize("bad", [0, -1, 2.0, None])
 def test_book_helpers_refuse_bad_sizes(bad):
-    with pytest.raises(ValueError, match=f"depth must be a positive integer, got {bad!r}"):
+    with pytest.raises(ValueError, match=f"depth must be an integer from 1 to 10000, got {bad!r}"):
         book_layer_sizes(bad)
-    with pytest.raises(ValueError, match=f"width must be a positive integer, got {bad!r}"):
+    with pytest.raises(ValueError, match=f"width must be an integer from 1 to 4096, got {bad!r}"):
         sample_input(bad)
