@@ -72,6 +72,11 @@ FAKE_HELPERS = {  # a `helpers` package whose checks and grader give full marks
 }
 
 
+# Forking a process that runs other threads can deadlock the child; from Python 3.12 it warns. No
+# fork here may do it (the judge forks its worker only from a single-threaded process).
+pytestmark = pytest.mark.filterwarnings("error:This process .* is multi-threaded, use of fork:DeprecationWarning")
+
+
 def scores(verdicts):
     return {exercise: grading.summary(exercise, verdict)["score"] for exercise, verdict in verdicts.items()}
 
