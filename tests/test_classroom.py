@@ -5,8 +5,9 @@ The attacks are made on a *partly answered* submission (exercises 1, 3 and 5 rig
 as handed out, 7 of 11 points earned), so that an attack that was stopped (7) tells apart from
 one that worked (more) and from one with nothing to gain (0 on an empty notebook). Each one:
 
-- a `helpers/` folder beside the submission; `float` rebound; a stub named `helpers`; the
-  checks' verdict patched; `subprocess.run` replaced in the kernel: 7, the kernel is not trusted;
+- a `helpers/` folder beside the submission; then, together in one submission, `float` rebound,
+  the checks' verdict patched, `subprocess.run` replaced and a stub named `helpers` in the
+  kernel: 7 each, the kernel is not trusted;
 - the helpers' own network or gradient function handed back, with the borrowing check patched
   or the profiler switched off, or through functools: 0 for those exercises, the rest earned;
 - the solutions exec'd from the source notebook found through `helpers.__file__`: that cell is
@@ -114,16 +115,18 @@ def grade_id(cell):
 
 
 def submission_with(release, answers, extra_cell=None):
-    """The student version with the answer cells replaced by ANSWERS, and EXTRA_CELL (source) added
-    as a new code cell after the set-up."""
+    """The student version with the answer cells replaced by ANSWERS, and EXTRA_CELL (a source, or
+    a list of sources, one cell each) added as new code cells after the set-up."""
     notebook = json.loads(Path(release).read_text())
     for cell in notebook["cells"]:
         if grade_id(cell) in answers:
             cell["source"] = answers[grade_id(cell)]
-    if extra_cell:
-        at = next(i for i, cell in enumerate(notebook["cells"]) if grade_id(cell) == "setup") + 1
-        notebook["cells"].insert(at, {"cell_type": "code", "execution_count": None, "id": "learner-extra",
-                                      "metadata": {}, "outputs": [], "source": extra_cell})
+    extra = [extra_cell] if isinstance(extra_cell, str) else list(extra_cell or [])
+    at = next(i for i, cell in enumerate(notebook["cells"]) if grade_id(cell) == "setup") + 1
+    for n, source in enumerate(extra):
+        notebook["cells"].insert(at + n, {"cell_type": "code", "execution_count": None,
+                                          "id": "learner-extra" if n == 0 else f"learner-extra-{n}",
+                                          "metadata": {}, "outputs": [], "source": source})
     return notebook
 
 
@@ -150,12 +153,13 @@ def class_of_submissions(release, source=SOURCE):
         }), {}),
         # attacks on the partly answered submission
         "helpers_folder": (partly_with(), {"helpers/__init__.py": FAKE_HELPERS}),
-        "rebinds_float": (partly_with(gradient_means="float = lambda text: 3.0\n"), {}),
-        "stubs_helpers": (partly_with(extra_cell=STUB_HELPERS), {}),
-        "patches_verdict": (partly_with(extra_cell="helpers.classroom.answers.Verdict.passed = True\n"), {}),
-        "replaces_subprocess": (partly_with(extra_cell=(
+        # four attacks in one submission (each can only add points, and none stops another: the
+        # stub comes last), so that the class is graded in fewer kernel runs
+        "kernel_attacks": (partly_with(gradient_means="float = lambda text: 3.0\n", extra_cell=[
+            "helpers.classroom.answers.Verdict.passed = True\n",
             "import subprocess, types\n"
-            "subprocess.run = lambda *a, **k: types.SimpleNamespace(stdout='score: 3 of 3', stderr='', returncode=0)\n")), {}),
+            "subprocess.run = lambda *a, **k: types.SimpleNamespace(stdout='score: 3 of 3', stderr='', returncode=0)\n",
+            STUB_HELPERS]), {}),
         "patches_borrowing_check": (partly_with(
             forward="helpers.classroom.sandbox.is_implementation = lambda code: False\nShortcutNetwork = helpers.ExampleDeepNeuralNetwork\n",
             gradient_means="my_gradient_means = helpers.gradient_means\n"), {}),
@@ -171,8 +175,7 @@ def class_of_submissions(release, source=SOURCE):
 
 EXPECTED_TOTALS = {  # automatic points of 11
     "solution": 11, "untouched": 0, "partly": PARTLY, "no_shortcut": 8, "fair_points": 3 + 1.5 + 1 + 2 + 0,
-    "helpers_folder": PARTLY, "rebinds_float": PARTLY, "stubs_helpers": PARTLY, "patches_verdict": PARTLY,
-    "replaces_subprocess": PARTLY, "patches_borrowing_check": PARTLY - 3, "setprofile_and_singledispatch": PARTLY - 3,
+    "helpers_folder": PARTLY, "kernel_attacks": PARTLY, "patches_borrowing_check": PARTLY - 3, "setprofile_and_singledispatch": PARTLY - 3,
     "execs_the_solutions": PARTLY, "kernel_dies": PARTLY, "kernel_hangs": PARTLY, "kernel_floods": PARTLY,
 }
 
@@ -192,6 +195,8 @@ def make_class(course, release, submissions):
 def course(tmp_path_factory):
     course = tmp_path_factory.mktemp("course")
     shutil.copy(EXERCISES / "nbgrader_config.py", course)
+    with open(course / "nbgrader_config.py", "a") as config:  # the hanging cell costs 15 s of CPU, not 30
+        config.write("\nc.Execute.timeout = 15\n")
     shutil.copytree(EXERCISES / "source", course / "source")
     nbgrader(course, "generate_assignment", "shortcuts", "--force")
     release = course / "release" / "shortcuts" / "exercises.ipynb"
@@ -336,3 +341,11 @@ def test_a_course_with_its_own_seed_is_graded_against_its_own_answers(tmp_path):
     public, _ = automatic_marks(course, "public_numbers")
     assert sum(score for score, _ in own.values()) == AUTOGRADED_POINTS
     assert public["depth_test"][0] == 0 and sum(score for score, _ in public.values()) == AUTOGRADED_POINTS - 2
+
+
+def test_the_attacks_made_together_each_ran_in_the_kernel(course):
+    """kernel_attacks scores 7 (above) only because the grader ignores the kernel: each attack
+    cell ran there without an error, so each was made."""
+    for cell_id in ["learner-extra", "learner-extra-1", "learner-extra-2"]:
+        outputs = autograded_cell(course, "kernel_attacks", id=cell_id)["outputs"]
+        assert not [o for o in outputs if o["output_type"] == "error"], (cell_id, outputs)
