@@ -286,7 +286,9 @@ def test_the_command_line_prints_each_score_and_the_total_for_its_course_whateve
 # answers the worker cannot finish
 
 
-def test_an_endless_loop_is_stopped_by_the_cell_limit_and_costs_only_its_exercise(judge):
+def test_an_endless_loop_is_stopped_by_the_cell_limit_and_costs_only_its_exercise(judge, monkeypatch):
+    # a job limit far above the cell's CPU limit: on a loaded machine 2 s of CPU can take 8 s
+    monkeypatch.setattr(judge, "job_seconds", 60)
     verdicts = judge.grade({**SOLUTION, "depth": "while True:\n    pass\n"})
     assert scores(verdicts) == full(depth=0.0), report(verdicts)
     assert any(f"did not finish within {CELL_SECONDS:g} s" in hint for hint in hints(verdicts["depth"]))
@@ -490,20 +492,15 @@ def test_no_process_a_learner_starts_outlives_grading(judge):
 
 
 def test_an_answer_that_fills_more_than_a_gigabyte_gets_a_clear_error(judge):
-    verdicts = judge.grade({**SOLUTION, "fix": "x = torch.ones(3 * 2**27)\n" + SOLUTION["fix"]})  # 1.5 GiB
-    assert scores(verdicts) == full(fix=0.0), report(verdicts)
+    verdicts = judge.grade({"fix": "x = torch.ones(3 * 2**27)\n" + SOLUTION["fix"]})  # 1.5 GiB; the fix alone
+    assert verdicts["fix"].score == 0, report(verdicts)
     assert hints(verdicts["fix"])[0].startswith("your code raised RuntimeError") and "allocate" in hints(verdicts["fix"])[0]
 
 
-def test_a_judge_in_a_process_with_threads_starts_its_worker_instead_of_forking_it():
+def test_a_judge_in_a_process_with_threads_starts_its_worker_instead_of_forking_it(judge):
     assert grading.os_threads() > 1  # torch's thread pool, in this test process
-    judge = grading.Judge()
-    try:
-        assert judge.worker is None  # started with the first submission, as `python -I -m helpers.classroom.worker`
-        assert judge.run_worker({"id": 1, "jobs": [], "job_seconds": 5}) == {}
-        assert isinstance(judge.worker, subprocess.Popen)
-    finally:
-        judge.close()
+    assert judge.run_worker({"id": 1, "jobs": [], "job_seconds": 5}) == {}
+    assert isinstance(judge.worker, subprocess.Popen)  # `python -I -m helpers.classroom.worker`, not a fork
 
 
 def test_the_end_of_a_huge_judge_log_is_read_without_reading_it_all(tmp_path):
