@@ -7,6 +7,7 @@
 # make instructor  add nbgrader to .venv and start JupyterLab in notebooks/exercises, the course
 #                folder, with nbgrader's menu and Formgrader (see notebooks/exercises/README.md)
 # make execute   re-run every notebook top to bottom in a fresh kernel and store the outputs
+#                (the Chinese edition, notebooks/zh/, takes them over: tools/zh_notebooks.py)
 # make exercises regenerate the student version of the exercises with nbgrader
 # make bench     print the benchmarks' figures (nbval cost, explorer speed, autograde time)
 # make explorer  serve the gradient explorer alone (controls and figure, no code) with Voila,
@@ -115,6 +116,7 @@ exercises: setup-classroom
 	    generate_assignment shortcuts --force
 	$(NBCONVERT) --allow-errors notebooks/exercises/release/*/*.ipynb
 	$(PY) tools/normalize_outputs.py notebooks/exercises/release/*/*.ipynb
+	$(PY) tools/zh_notebooks.py  # the Chinese edition takes the new code cells and their outputs
 
 bench: setup-test
 	$(PY) benchmarks/nbval_cost.py
