@@ -65,6 +65,9 @@ from helpers.classroom.checks import (
     check_vanishing_depth,
 )
 
+# The language of the figures: English, or Chinese for the Chinese edition (notebooks/zh/)
+from helpers.language import set_language
+
 __all__ = [
     # notebook 01
     "ACTIVATIONS", "ExampleDeepNeuralNetwork", "book_layer_sizes", "make_activation", "sample_input",
@@ -81,4 +84,6 @@ __all__ = [
     # the exercises
     "Verdict", "check_fastest_vanishing", "check_forward", "check_gradient_means", "check_layer_sizes_fix",
     "check_vanishing_depth",
+    # the Chinese edition
+    "set_language",
 ]

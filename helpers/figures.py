@@ -16,7 +16,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator
 
 from helpers.arguments import check_choices, check_labelled, is_number, shown
+from helpers.language import message, use_language_fonts
 from helpers.network import ACTIVATIONS, make_activation
+
 
 def described(fig, alt):
     """Give FIG the alt text ALT and return it.
@@ -28,7 +30,7 @@ def described(fig, alt):
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError(f"alt must be one or two sentences saying what the figure shows, got {alt!r}")
     fig.alt_text = " ".join(alt.split())
-
+    use_language_fonts(fig)  # a CJK font first where the figures are in Chinese
     def _repr_mimebundle_(include=None, exclude=None):
         return {}, {"image/png": {"alt": fig.alt_text}}
 
@@ -86,8 +88,9 @@ def activation_curves(names=tuple(ACTIVATIONS), low=-4.0, high=4.0, points=201):
     return curves
 
 
-def plot_activations(curves, title="The sigmoid's slope never exceeds 0.25; the others reach 1 or more", alt=None):
-    """Two panels: the activations (left) and their derivatives (right)."""
+def plot_activations(curves, title=None, alt=None):
+    """Two panels: the activations (left) and their derivatives (right). The default title is
+    the finding: the sigmoid's slope never exceeds 0.25, the others reach 1 or more."""
     check_labelled("curves", curves, "an activation_curves entry {'x', 'y', 'slope'}, three sequences of one length",
                    lambda c: all(numbers(c[key]) for key in ("x", "y", "slope")) and len(c["x"]) == len(c["y"]) == len(c["slope"]))
     fig = Figure(figsize=(10, 4), layout="constrained")
@@ -96,16 +99,17 @@ def plot_activations(curves, title="The sigmoid's slope never exceeds 0.25; the 
         style = {"color": COLORS[i % len(COLORS)], "linestyle": LINESTYLES[i % len(LINESTYLES)], "label": name}
         ax_value.plot(curve["x"], curve["y"], **style)
         ax_slope.plot(curve["x"], curve["slope"], **style)
-    ax_value.set(xlabel="input z", ylabel="f(z)", title="Activation")
-    ax_slope.set(xlabel="input z", ylabel="f'(z)", title="Its derivative (the per-layer factor)")
+    title = message("activations_title") if title is None else title
+    ax_value.set(xlabel=message("input_z"), ylabel="f(z)", title=message("activation_panel"))
+    ax_slope.set(xlabel=message("input_z"), ylabel="f'(z)", title=message("derivative_panel"))
     ax_slope.axhline(0.25, color="grey", linestyle=":", linewidth=1)
     ax_slope.legend()
     fig.suptitle(title)
     if alt is None:
         first = next(iter(curves.values()))["x"]
-        slopes = "; ".join(f"{name} {number(max(c['slope']))}" for name, c in curves.items())
-        alt = (f"{title}. Two panels over z from {number(first[0])} to {number(first[-1])}: left, the activations "
-               f"{', '.join(curves)}; right, their slopes, with a dotted line at 0.25 (largest slopes: {slopes}).")
+        slopes = message("sep").join(f"{name} {number(max(c['slope']))}" for name, c in curves.items())
+        alt = message("activations_alt", title=title, low=number(first[0]), high=number(first[-1]),
+                      names=message("list_sep").join(curves), slopes=slopes)
     return described(fig, alt)
 
 
@@ -125,11 +129,12 @@ def line_summary(lines):
         finite = [y for y in ys if math.isfinite(y)]
         if not ys:
             continue
-        text = f"{label} from {number(ys[0])} to {number(ys[-1])}"
-        extremes = [f"{word} {number(value)}" for word, value in (("lowest", min(finite, default=ys[0])), ("highest", max(finite, default=ys[0])))
+        text = message("line_from_to", label=label, start=number(ys[0]), end=number(ys[-1]))
+        extremes = [f"{message(word)} {number(value)}" for word, value in (("lowest", min(finite, default=ys[0])),
+                                                                         ("highest", max(finite, default=ys[0])))
                     if value not in (ys[0], ys[-1])]
-        parts.append(text + (f" ({', '.join(extremes)})" if extremes else ""))
-    return "; ".join(parts)
+        parts.append(text + (f" ({message('list_sep').join(extremes)})" if extremes else ""))
+    return message("sep").join(parts)
 
 
 def log_line_chart(lines, xlabel, ylabel, title, alt=None, markers=True, log=True, guide=None):
@@ -164,10 +169,9 @@ def log_line_chart(lines, xlabel, ylabel, title, alt=None, markers=True, log=Tru
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend()
     if alt is None:
-        scale = "logarithmic" if log else "linear"
-        reference = f"; a dotted line marks {guide[1]}" if guide is not None else ""
-        alt = (f"{title.rstrip('.')}. Line chart, {scale} y axis: {ylabel} against {xlabel}, "
-               f"{line_summary(lines)}{reference}.")
+        reference = message("guide_reference", guide=guide[1]) if guide is not None else ""
+        alt = message("line_chart_alt", title=title.rstrip(".。"), scale=message("logarithmic" if log else "linear"),
+                      ylabel=ylabel, xlabel=xlabel, lines=line_summary(lines), reference=reference)
     return described(fig, alt)
 
 
@@ -180,12 +184,12 @@ def plot_gradients(columns, title=None, alt=None):
     check_labelled("columns", columns, "a gradient_means result {weight name: number}",
                    lambda m: isinstance(m, dict) and len(m) > 0 and all(map(is_number, m.values())))
     if title is None:
-        shares = ", ".join(f"{label} {first_to_last(m):.2g}" for label, m in columns.items())
-        title = f"First layer's gradient as a share of the last layer's: {shares}"
+        shares = message("list_sep").join(f"{label} {first_to_last(m):.2g}" for label, m in columns.items())
+        title = message("gradients_title", shares=shares)
     fig = log_line_chart(
         {label: (range(len(means)), means.values()) for label, means in columns.items()},
-        xlabel="layer (input side on the left)",
-        ylabel="mean |gradient| of the weights",
+        xlabel=message("gradients_x"),
+        ylabel=message("gradients_y"),
         title=title,
         alt=alt,
     )
@@ -202,18 +206,18 @@ def plot_depth_sweep(sweeps, title=None, alt=None):
     check_labelled("sweeps", sweeps, "a depth_sweep result, a non-empty list of rows with a 'depth' and a 'ratio'",
                    lambda rows: sweep_rows(rows, ("depth", "ratio")))
     if title is None:
-        deepest = ", ".join(f"{label} {rows[-1]['ratio']:.1g}" for label, rows in sweeps.items())
-        title = f"At depth {next(iter(sweeps.values()))[-1]['depth']}, first/last: {deepest}"
+        deepest = message("list_sep").join(f"{label} {rows[-1]['ratio']:.1g}" for label, rows in sweeps.items())
+        title = message("sweep_title", depth=next(iter(sweeps.values()))[-1]["depth"], ratios=deepest)
     return log_line_chart(
         {label: ([r["depth"] for r in rows], [r["ratio"] for r in rows]) for label, rows in sweeps.items()},
-        xlabel="number of layers",
-        ylabel="first layer / last layer, mean |gradient|",
+        xlabel=message("number_of_layers"),
+        ylabel=message("sweep_y"),
         title=title,
         alt=alt,
     )
 
 
-def plot_spirals(x, y, title="Two interleaved spirals: the task", alt=None):
+def plot_spirals(x, y, title=None, alt=None):
     """The points of `make_spirals`, coloured by class."""
     if not (isinstance(x, torch.Tensor) and x.ndim == 2 and x.shape[1] == 2 and len(x) > 0):
         raise ValueError(f"x must be the points of make_spirals, a tensor of shape [points, 2], got {shown(x)}")
@@ -224,14 +228,13 @@ def plot_spirals(x, y, title="Two interleaved spirals: the task", alt=None):
     for label, (color, marker) in enumerate([(COLORS[0], "o"), (COLORS[1], "s")]):
         chosen = (y[:, 0] == label).numpy()
         ax.scatter(x[chosen, 0].numpy(), x[chosen, 1].numpy(), s=12, color=color, marker=marker,
-                   label=f"class {label}")
+                   label=message("spirals_class", label=label))
+    title = message("spirals_title") if title is None else title
     ax.set(xlabel="x1", ylabel="x2", aspect="equal", title=title)
     ax.legend(fontsize="small")
     if alt is None:
         counts = [int((y[:, 0] == label).sum()) for label in (0, 1)]
-        alt = (f"{title}. Scatter plot of {sum(counts)} points in the plane, x1 across and x2 up: "
-               f"class 0 ({counts[0]} blue circles) and class 1 ({counts[1]} orange squares) wind "
-               f"around each other in two spiral arms.")
+        alt = message("spirals_alt", title=title, points=sum(counts), zeros=counts[0], ones=counts[1])
     return described(fig, alt)
 
 
@@ -241,9 +244,9 @@ def plot_loss_curves(histories, title=None, alt=None):
     check_labelled("histories", histories, "a train() result, with a non-empty list of numbers as its 'loss'",
                    lambda h: isinstance(h, dict) and numbers(h["loss"]))
     lines = {label: (range(len(h["loss"])), h["loss"]) for label, h in histories.items()}
-    return log_line_chart(lines, xlabel="training step", ylabel="loss (binary cross-entropy)",
-                          title=title or "Training loss", alt=alt, markers=False,
-                          guide=(math.log(2), "ln 2 = 0.69: the loss of guessing"))
+    return log_line_chart(lines, xlabel=message("loss_x"), ylabel=message("loss_y"),
+                          title=title or message("loss_title"), alt=alt, markers=False,
+                          guide=(math.log(2), message("loss_guide")))
 
 
 def plot_sweep_heatmap(rows, title=None, alt=None):
@@ -268,14 +271,15 @@ def plot_sweep_heatmap(rows, title=None, alt=None):
         image = ax.imshow(grid, aspect="auto", cmap="viridis", vmin=-30, vmax=0, interpolation="nearest",
                           extent=(depths[0] - 0.5, depths[-1] + 0.5, len(activations) - 0.5, -0.5))
         ax.set_yticks(range(len(activations)), activations)
-        ax.set(xlabel="number of layers", title="without shortcuts" if kind == "plain" else "with shortcuts")
-    fig.colorbar(image, ax=list(axes), label="log10(first layer / last layer)", extend="min")
-    title = title or "How much of the last layer's gradient reaches the first (grey: no ratio)"
+        ax.set(xlabel=message("number_of_layers"), title=message("without_shortcuts" if kind == "plain" else "with_shortcuts"))
+    fig.colorbar(image, ax=list(axes), label=message("heatmap_colorbar"), extend="min")
+    title = title or message("heatmap_title")
     fig.suptitle(title)
     if alt is None:
         grey = {k: sum(1 for r in rows if r["kind"] == k and not r["ratio"] > 0) for k in kinds}
-        panels = " and ".join(f"{'without' if k == 'plain' else 'with'} shortcuts ({grey[k]} grey cells)" for k in kinds)
-        alt = (f"{title.rstrip('.')}. Heatmaps of log10 of the first-to-last gradient ratio, depth "
-               f"{depths[0]} to {depths[-1]} across and the activations {', '.join(activations)} down, "
-               f"on one colour scale from 10^-30 (dark) to 1 (bright): {panels}; grey cells have no ratio.")
+        panels = message("heatmap_and").join(
+            message("heatmap_panel", kind=message("without_shortcuts" if k == "plain" else "with_shortcuts"), grey=grey[k])
+            for k in kinds)
+        alt = message("heatmap_alt", title=title.rstrip(".。"), first=depths[0], last=depths[-1],
+                      activations=message("list_sep").join(activations), panels=panels)
     return described(fig, alt)

@@ -42,6 +42,7 @@ MEANS = {"layers.0.0.weight": 2e-4, "layers.1.0.weight": 5e-3}
 CALLS = {
     "claim": (None, lambda _: helpers.claim("one is less than two", 1 < 2)),
     "rounded": (None, lambda _: helpers.rounded(0.12345, 2)),
+    "set_language": (None, lambda _: helpers.set_language("en")),  # (the default: the world stays as it was)
     "ExampleDeepNeuralNetwork": (None, lambda _: helpers.ExampleDeepNeuralNetwork([3, 3, 1], False)),
     "activation_curves": (None, lambda _: helpers.activation_curves(points=11)),
     "backward_factors": (book_model, lambda m: helpers.backward_factors(m, helpers.sample_input())),

@@ -1,0 +1,96 @@
+"""The language of what the helpers draw and say: English by default, Chinese on request.
+
+    helpers.set_language("zh")   # 中文: figure titles, axis labels, legends and alt text
+    helpers.set_language("en")   # back to English
+
+Every such string lives in one message table per language (`helpers/messages_en.py`,
+`helpers/messages_zh.py`, the same keys in both), read through `message(key, **values)`.
+
+Chinese labels need a font with Chinese glyphs (a CJK font). `cjk_font()` finds one among those
+matplotlib knows (and the fonts a conda environment holds in `<prefix>/fonts`); where there is
+none, as on Colab by default, `set_language("zh")` says in one line how to install one, and the
+figures keep their English labels (boxes in place of characters help nobody).
+"""
+
+import glob
+import os
+import sys
+from functools import lru_cache
+
+from helpers.arguments import check_choice
+from helpers.messages_en import MESSAGES as ENGLISH
+from helpers.messages_zh import MESSAGES as CHINESE
+
+TABLES = {"en": ENGLISH, "zh": CHINESE}
+LANGUAGES = tuple(TABLES)
+# Fonts with Chinese glyphs, in order of preference: Debian's and Binder's (fonts-wqy-microhei,
+# fonts-noto-cjk), conda-forge's font-ttf-noto-cjk, and the ones macOS and Windows ship.
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC",
+             "Noto Sans CJK JP", "Noto Serif CJK SC", "PingFang SC", "Heiti SC", "Microsoft YaHei", "SimHei")
+NO_FONT = ("no font with Chinese glyphs found: the figures keep their English labels. Install one "
+           "(Debian/Ubuntu/Colab: !apt-get install -y fonts-wqy-microhei; conda: conda install -c conda-forge "
+           "font-ttf-noto-cjk), then restart the kernel")
+
+_state = {"language": "en"}
+
+
+def set_language(name):
+    """Choose the language of the helpers' figures and messages: "en" (the default) or "zh".
+    Returns the language the figures use (English when no CJK font is installed)."""
+    check_choice("name", name, LANGUAGES)
+    _state["language"] = name
+    if name == "zh" and cjk_font() is None:
+        print(NO_FONT)
+    return figure_language()
+
+
+def language():
+    """The language chosen with `set_language`."""
+    return _state["language"]
+
+
+def figure_language():
+    """The language figures are drawn in: the chosen one, or English where Chinese cannot be drawn."""
+    return "zh" if _state["language"] == "zh" and cjk_font() is not None else "en"
+
+
+def message(key, **values):
+    """The figures' text KEY in their language, with VALUES put into its {placeholders}."""
+    return TABLES[figure_language()][key].format(**values)
+
+
+@lru_cache(maxsize=None)
+def cjk_font():
+    """The family name of an installed font with Chinese glyphs (CJK_FONTS, first found), or None."""
+    from matplotlib import font_manager
+
+    for path in glob.glob(os.path.join(sys.prefix, "fonts", "*")):  # a conda environment's fonts
+        if path.lower().endswith((".ttf", ".otf", ".ttc")) and "cjk" in os.path.basename(path).lower():
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                pass
+    found = next((name for name in CJK_FONTS if name in {f.name for f in font_manager.fontManager.ttflist}), None)
+    if found is None:  # installed after matplotlib cached its list of fonts: read the system's again
+        for path in font_manager.findSystemFonts():
+            if any(part in os.path.basename(path).lower() for part in ("wqy", "cjk", "sourcehan", "notosanssc")):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    pass
+        found = next((name for name in CJK_FONTS if name in {f.name for f in font_manager.fontManager.ttflist}), None)
+    return found
+
+
+def use_language_fonts(fig):
+    """Draw every text of FIG with the CJK font first (then matplotlib's default for Latin
+    letters, digits and symbols) when the figures are in Chinese; leave FIG as it is otherwise."""
+    if figure_language() != "zh":
+        return fig
+    from matplotlib import rcParams
+    from matplotlib.text import Text
+
+    families = [cjk_font(), *rcParams["font.sans-serif"]]
+    for text in fig.findobj(Text):
+        text.set_fontfamily(families)
+    return fig

@@ -1,0 +1,109 @@
+"""The language of the helpers' figures: one message table per language with the same keys and
+placeholders; Chinese figures drawn with a font that has the glyphs (not boxes); English labels,
+and one line saying how to install a font, where none is installed."""
+
+import os
+import re
+import string
+import warnings
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+import helpers
+from helpers import language
+from helpers.messages_en import MESSAGES as ENGLISH
+from helpers.messages_zh import MESSAGES as CHINESE
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    yield
+    helpers.set_language("en")
+
+
+def placeholders(text):
+    return sorted(name for _, name, _, _ in string.Formatter().parse(text) if name)
+
+
+def test_every_key_has_both_languages_with_the_same_placeholders():
+    assert set(ENGLISH) == set(CHINESE)
+    for key in ENGLISH:
+        assert placeholders(ENGLISH[key]) == placeholders(CHINESE[key]), key
+        words = re.sub(r"\{\w+\}|log10|sigmoid", "", ENGLISH[key])
+        if len(re.findall(r"[A-Za-z]{2,}", words)) >= 2:  # words, not "; " or " and ": said in Chinese
+            assert CJK.search(CHINESE[key]), f"{key}: {CHINESE[key]!r} is not Chinese"
+
+
+def test_a_language_it_does_not_know_is_refused():
+    with pytest.raises(ValueError, match="name must be one of 'en', 'zh', got 'fr'"):
+        helpers.set_language("fr")
+    assert language.language() == "en"
+
+
+def rendered(text, family, size=40):
+    """TEXT drawn alone in FAMILY, as an array of grey levels."""
+    fig = Figure(figsize=(2, 1), dpi=50)
+    fig.text(0.05, 0.2, text, fontsize=size, fontfamily=family)
+    canvas = FigureCanvasAgg(fig)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Glyph .* missing from font")  # the boxes drawn on purpose
+        canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., 0].copy()
+
+
+def cjk_font_or_fail():
+    font = language.cjk_font()
+    if font is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but no CJK font: apt-get install fonts-wqy-microhei", pytrace=False)
+        pytest.skip("no CJK font installed (apt-get install fonts-wqy-microhei)")
+    return font
+
+
+def test_a_chinese_label_renders_as_glyphs_not_boxes():
+    font = cjk_font_or_fail()
+    missing = "\U000f0000"  # a private-use character no font here has: drawn as the missing-glyph box
+    box = rendered(missing, font)
+    first, second = rendered("梯", font), rendered("度", font)
+    assert not np.array_equal(first, box) and not np.array_equal(second, box)
+    assert not np.array_equal(first, second)  # two characters, two shapes
+    # the comparison tells boxes: without the font, both characters are the same box
+    assert np.array_equal(rendered("梯", "DejaVu Sans"), rendered("度", "DejaVu Sans"))
+
+
+def test_a_chinese_figure_has_chinese_labels_drawn_with_the_cjk_font():
+    font = cjk_font_or_fail()
+    assert helpers.set_language("zh") == "zh"
+    fig = helpers.plot_gradients({"a": {"layers.0.0.weight": 0.1, "layers.1.0.weight": 0.2}})
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == CHINESE["gradients_x"] and CJK.search(fig.alt_text)
+    assert all(text.get_fontfamily()[0] == font for text in fig.findobj(Text))
+    helpers.set_language("en")
+    assert helpers.plot_gradients({"a": {"w": 0.1}}).axes[0].get_xlabel() == "layer (input side on the left)"
+
+
+def test_without_a_cjk_font_the_figures_stay_english_and_one_line_says_what_to_install(monkeypatch, capsys):
+    monkeypatch.setattr(language, "cjk_font", lambda: None)
+    assert helpers.set_language("zh") == "en"
+    printed = capsys.readouterr().out
+    assert printed.count("\n") == 1 and "fonts-wqy-microhei" in printed and "font-ttf-noto-cjk" in printed
+    fig = helpers.plot_gradients({"a": {"w": 0.1}})
+    assert fig.axes[0].get_xlabel() == "layer (input side on the left)" and not CJK.search(fig.alt_text)
+    assert language.language() == "zh"  # chosen, and used as soon as a font is there
+
+
+def test_ci_and_binder_install_the_font_the_fallback_line_names():
+    package = "fonts-wqy-microhei"
+    assert package in language.NO_FONT
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, ".ci", "run")) as ci:
+        assert re.search(r'missing\+=\(fonts-wqy-microhei\)', ci.read())
+    with open(os.path.join(root, "binder", "apt.txt")) as apt:
+        assert package in [line.strip() for line in apt if not line.startswith("#")]
+    assert "WenQuanYi Micro Hei" in language.CJK_FONTS  # the family that package installs
