@@ -25,6 +25,7 @@ from torch import nn
 from helpers.arguments import is_number, shown
 from helpers.gradients import measuring, model_input
 from helpers.figures import COLORS, described, number
+from helpers.language import message
 
 
 def layer_label(name):
@@ -35,9 +36,9 @@ def layer_label(name):
         raise ValueError(f"name must be a module or parameter name (a string), got {name!r}")
     numbered = re.search(r"(?:^|\.)layers\.(\d+)(?:\.|$)", name)
     if numbered:
-        return f"layer {int(numbered.group(1)) + 1}"
+        return message("layer_n", n=int(numbered.group(1)) + 1)
     if re.search(r"(?:^|\.)read_out(?:\.|$)", name):
-        return "read-out"
+        return message("read_out")
     return name.removesuffix(".weight")
 
 
@@ -140,7 +141,10 @@ def layer_statistics(model, x, loss_fn=mse_to_zero):
 
 
 def wrapped(title, width=85):
-    """A figure title broken into lines of at most `width` characters, so a long finding fits."""
+    """A figure title broken into lines of at most `width` characters (half as many where it is
+    Chinese, whose characters are twice as wide), so a long finding fits."""
+    if re.search(r"[\u4e00-\u9fff]", title):
+        width //= 2
     return "\n".join(textwrap.wrap(title, width)) or title
 
 
@@ -193,15 +197,16 @@ def plot_distributions(stats, which="activations", title=None, alt=None):
         ax.set_yscale("log")
     ax.margins(y=0.15)
     ax.set_xticks(range(len(spreads)), [label for label, _ in spreads])
-    what = "gradient arriving at the activations" if log else "activations"
-    ax.set(xlabel="layer (1: next to the input)", ylabel=f"standard deviation of the {'gradient' if log else 'activations'}")
-    mark_missing(ax, [i for i in range(len(spreads)) if i not in dict(drawn)], "no gradient (or exactly 0)")
-    title = title or f"Spread of the {what}, layer by layer"
+    what = message("spread_of_gradients" if log else "spread_of_activations")
+    ax.set(xlabel=message("layer_axis"), ylabel=message("std_of_gradient" if log else "std_of_activations"))
+    mark_missing(ax, [i for i in range(len(spreads)) if i not in dict(drawn)], message("no_gradient"))
+    title = title or message("spread_title", what=what)
     ax.set_title(wrapped(title))
     if alt is None:
-        values = ", ".join(f"{label} {number(value)}" if value is not None else f"{label} none" for label, value in spreads)
-        alt = (f"{title.rstrip('.')}. Bar chart, one bar per layer from {spreads[0][0]} (next to the input) to "
-               f"{spreads[-1][0]}, {'logarithmic' if log else 'linear'} axis: the standard deviation of the {what}: {values}.")
+        values = message("list_sep").join(f"{label} {number(value)}" if value is not None else message("none", label=label)
+                                          for label, value in spreads)
+        alt = message("spread_alt", title=title.rstrip(".。"), first=spreads[0][0], last=spreads[-1][0],
+                      scale=message("logarithmic" if log else "linear"), what=what, values=values)
     return described(fig, alt)
 
 
@@ -216,24 +221,26 @@ def plot_weight_gradients(stats, title=None, alt=None):
     ax = fig.subplots()
     positions = range(len(rows))
     ratios = [r["grad_to_weight"] if r["grad_to_weight"] else np.nan for r in rows]
-    ax.plot(positions, ratios, marker="o", color=COLORS[0], label="‖gradient‖ / ‖weight‖")
+    ax.plot(positions, ratios, marker="o", color=COLORS[0], label=message("ratio_legend"))
     ax.set_yscale("log")
     ax.set_xticks(list(positions), [r["label"] for r in rows], fontsize="small")
-    ax.set(xlabel="weight matrix (layer 1: next to the input)", ylabel="gradient norm / weight norm")
+    ax.set(xlabel=message("weight_axis"), ylabel=message("ratio_axis"))
     ax.legend(fontsize="small")
-    mark_missing(ax, [i for i, r in enumerate(rows) if not r["grad_to_weight"]], "no gradient (or exactly 0)")
-    title = title or "How strongly each weight matrix is pushed, relative to its size"
+    mark_missing(ax, [i for i, r in enumerate(rows) if not r["grad_to_weight"]], message("no_gradient"))
+    title = title or message("weights_title")
     ax.set_title(wrapped(title))
     if alt is None:
         measured = [(r["label"], r["grad_to_weight"]) for r in rows if r["grad_to_weight"]]
-        summary_text = "no weight matrix gets any gradient"
+        summary_text = message("no_weight_gets_gradient")
         if measured:
             low, high = min(measured, key=lambda m: m[1]), max(measured, key=lambda m: m[1])
             missing = len(rows) - len(measured)
-            summary_text = (f"the smallest ratio is {number(low[1])} ({low[0]}), the largest {number(high[1])} "
-                            f"({high[0]})" + (f"; {missing} without gradient, marked at the bottom" if missing else ""))
-        alt = (f"{title.rstrip('.')}. Line chart with a logarithmic y axis: the ratio of gradient norm to weight norm "
-               f"of each weight matrix, {rows[0]['label']} to {rows[-1]['label']}: {summary_text}.")
+            summary_text = message("weights_range", low=number(low[1]), low_label=low[0], high=number(high[1]),
+                                   high_label=high[0])
+            if missing:
+                summary_text += message("weights_missing", missing=missing)
+        alt = message("weights_alt", title=title.rstrip(".。"), first=rows[0]["label"], last=rows[-1]["label"],
+                      summary=summary_text)
     return described(fig, alt)
 
 
@@ -275,12 +282,12 @@ def plot_gradient_heatmap(grad_norms, title=None, alt=None, top_label=None):
             steps_up = MaxNLocator(integer=True, nbins=5).tick_values(1, layers)
             ticks = [1] + [int(t) for t in steps_up if 3 <= t <= layers - 2] if layers > 1 else []
             ax.set_yticks([*ticks, layers], [*(str(t) for t in ticks), top_label])
-        ax.set(ylabel="layer (1: next to the input)")
+        ax.set(ylabel=message("layer_axis"))
         if label is not None:
             ax.set_title(label)
-    axes[-1].set(xlabel="training step")
-    fig.colorbar(image, ax=list(axes), label="gradient norm")
-    title = title or "Gradient norm of every layer during training"
+    axes[-1].set(xlabel=message("loss_x"))
+    fig.colorbar(image, ax=list(axes), label=message("gradient_norm"))
+    title = title or message("heat_title")
     if len(data) == 1 and None in data:
         axes[0].set_title(wrapped(title))
     else:
@@ -290,18 +297,18 @@ def plot_gradient_heatmap(grad_norms, title=None, alt=None, top_label=None):
         panels = []
         for label, array in data.items():
             layers, steps = array.shape
-            text = f"{label + ': ' if label is not None else ''}from {number(array.min())} to {number(array.max())}"
+            text = message("heat_range", label=message("heat_label", label=label) if label is not None else "",
+                           low=number(array.min()), high=number(array.max()))
             half = layers // 2
             if half and array[:half].max() < middle:
-                text += f", rows 1 to {half} dark throughout (at most {number(array[:half].max())})"
+                text += message("heat_dark", half=half, most=number(array[:half].max()))
             peak = int(array.max(axis=0).argmax())
             if layers > 1 and array[:, peak].min() > 10 * np.median(array):
-                text += (f", a bright stripe across every row at step {peak} "
-                         f"(at least {number(array[:, peak].min())} there)")
+                text += message("heat_stripe", peak=peak, least=number(array[:, peak].min()))
             panels.append(text)
         layers, steps = next(iter(data.values())).shape
         top = f"{layers} ({top_label})" if top_label is not None else f"{layers}"
-        alt = (f"{title.rstrip('.')}. {'Heatmap' if len(data) == 1 else f'{len(data)} heatmaps, one above the other,'} of "
-               f"the gradient norm of every weight matrix, rows 1 (next to the input) to {top} up and training steps "
-               f"0 to {steps - 1} across, on one logarithmic colour scale (dark: small): {'; '.join(panels)}.")
+        kind = message("heat_one") if len(data) == 1 else message("heat_many", n=len(data))
+        alt = message("heat_alt", title=title.rstrip(".。"), kind=kind, top=top, last_step=steps - 1,
+                      panels=message("sep").join(panels))
     return described(fig, alt)

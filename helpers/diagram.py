@@ -17,13 +17,17 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
-from helpers.figures import COLORS, described, plural
+from helpers.figures import COLORS, described
+from helpers.language import message
 from helpers.network import book_layer_sizes, check_layer_sizes
 
-TITLES = {
-    "plain": "Without shortcuts: x = layer(x)",
-    "shortcut": "With shortcuts: x = x + layer(x)",
-}
+TITLES = {"plain": "diagram_plain", "shortcut": "diagram_shortcut"}  # the panels' titles (message keys)
+
+
+def count(n, key):
+    """N things in the figures' language: "3 values", "1 value" (KEY_one / KEY_many)."""
+    return message(f"{key}_one" if n == 1 else f"{key}_many", n=n)
+
 
 # Geometry, in data units of each panel: one layer per STEP of height, input at y = 0.
 STEP = 1.8
@@ -58,7 +62,7 @@ def draw_stack(ax, layer_sizes, use_shortcut):
     boxes, skips, joins, routes = [], [], [], []
     n_layers = len(layer_sizes) - 1
     output_y = (n_layers - 1) * STEP + STEP - 0.2
-    ax.text(CENTER_X, -0.08, f"input x ({plural(layer_sizes[0], 'value')})", ha="center", va="top",
+    ax.text(CENTER_X, -0.08, message("diagram_input", values=count(layer_sizes[0], "values")), ha="center", va="top",
             fontsize=10)
     arrow(ax, (CENTER_X, 0), (CENTER_X, BOX_LOW))
     for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:])):
@@ -91,12 +95,12 @@ def draw_stack(ax, layer_sizes, use_shortcut):
         else:
             arrow(ax, (CENTER_X, y + BOX_HIGH), (CENTER_X, next_in))
             if use_shortcut:
-                ax.text(BOX_X + BOX_WIDTH + 0.25, middle, f"no shortcut:\n{n_in} → {n_out} changes\nthe width",
+                ax.text(BOX_X + BOX_WIDTH + 0.25, middle, message("diagram_no_shortcut", n_in=n_in, n_out=n_out),
                         ha="left", va="center", fontsize=8.5, style="italic", color=NOTE)
-    ax.text(CENTER_X, output_y + 0.06, f"output ({plural(layer_sizes[-1], 'value')})", ha="center",
+    ax.text(CENTER_X, output_y + 0.06, message("diagram_output", values=count(layer_sizes[-1], "values")), ha="center",
             va="bottom", fontsize=10)
     if skips:
-        ax.text(SKIP_X + 0.15, (BRANCH_Y + JOIN_Y) / 2, "shortcut:\nx goes\naround", ha="left",
+        ax.text(SKIP_X + 0.15, (BRANCH_Y + JOIN_Y) / 2, message("diagram_around"), ha="left",
                 va="center", fontsize=8.5, color=SKIP)
     ax.set_xlim(0, 10)
     ax.set_ylim(-0.6, output_y + 0.5)
@@ -115,12 +119,12 @@ def diagram_title(layer_sizes):
     kept = list(dict.fromkeys(f"{a} → {b}" for a, b in pairs if a == b))
     changed = [f"{a} → {b}" for a, b in pairs if a != b]
     if not kept:
-        return "No layer keeps its width, so no layer gets a shortcut"
-    title = f"A shortcut carries each {' / '.join(kept)} layer's input around it"
+        return message("diagram_no_layer_keeps")
+    title = message("diagram_carries", kept=" / ".join(kept))
     if len(changed) == 1:
-        title += f"; the {changed[0]} layer gets none"
+        title += message("diagram_gets_none_one", changed=changed[0])
     elif changed:
-        title += f"; the {', '.join(changed)} layers get none"
+        title += message("diagram_gets_none_many", changed=message("list_sep").join(changed))
     return title
 
 
@@ -128,9 +132,7 @@ def diagram_alt(layer_sizes, title):
     """Alt text for the diagram of `layer_sizes`: what the two panels draw."""
     n = len(layer_sizes) - 1
     skips = sum(a == b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
-    return (f"{title}. Two drawings of the same stack of {plural(n, 'layer')} (Linear then activation), input "
-            f"at the bottom: on the left each layer feeds the next; on the right {plural(skips, 'skip path')} "
-            f"carry a layer's input around it to a plus node, where it is added to the layer's output.")
+    return message("diagram_alt", title=title, layers=count(n, "layers"), skips=count(skips, "skip_paths"))
 
 
 def plot_shortcut_diagram(layer_sizes=None, title=None, alt=None):
@@ -157,7 +159,7 @@ def plot_shortcut_diagram(layer_sizes=None, title=None, alt=None):
     fig.diagram = {}
     for ax, kind in zip(fig.subplots(1, 2), TITLES):
         fig.diagram[kind] = draw_stack(ax, layer_sizes, use_shortcut=kind == "shortcut")
-        ax.set_title(TITLES[kind], fontsize=11)
+        ax.set_title(message(TITLES[kind]), fontsize=11)
     fig.suptitle(title, fontsize=12)
     return described(fig, diagram_alt(layer_sizes, title) if alt is None else alt)
 

@@ -83,14 +83,14 @@ def cjk_font():
 
 
 def use_language_fonts(fig):
-    """Draw every text of FIG with the CJK font first (then matplotlib's default for Latin
-    letters, digits and symbols) when the figures are in Chinese; leave FIG as it is otherwise."""
+    """Draw every text of FIG with the CJK font first (then DejaVu Sans, matplotlib's own, for
+    what it lacks) when the figures are in Chinese; leave FIG as it is otherwise."""
     if figure_language() != "zh":
         return fig
-    from matplotlib import rcParams
     from matplotlib.text import Text
 
-    families = [cjk_font(), *rcParams["font.sans-serif"]]
+    families = [cjk_font(), "DejaVu Sans"]  # (matplotlib's own font, for what the CJK font lacks; only fonts that exist,
+    # or matplotlib logs every missing one)
     for text in fig.findobj(Text):
         text.set_fontfamily(families)
     return fig

@@ -48,4 +48,56 @@ MESSAGES = {
     "heatmap_alt": ("{title}. Heatmaps of log10 of the first-to-last gradient ratio, depth {first} to {last} across and "
                     "the activations {activations} down, on one colour scale from 10^-30 (dark) to 1 (bright): "
                     "{panels}; grey cells have no ratio."),
+    # helpers.diagnostics
+    "layer_n": "layer {n}",
+    "read_out": "read-out",
+    "layer_axis": "layer (1: next to the input)",
+    "no_gradient": "no gradient (or exactly 0)",
+    "none": "{label} none",
+    "spread_of_activations": "activations",
+    "spread_of_gradients": "gradient arriving at the activations",
+    "std_of_activations": "standard deviation of the activations",
+    "std_of_gradient": "standard deviation of the gradient",
+    "spread_title": "Spread of the {what}, layer by layer",
+    "spread_alt": ("{title}. Bar chart, one bar per layer from {first} (next to the input) to {last}, {scale} axis: the "
+                   "standard deviation of the {what}: {values}."),
+    "ratio_legend": "‖gradient‖ / ‖weight‖",
+    "weight_axis": "weight matrix (layer 1: next to the input)",
+    "ratio_axis": "gradient norm / weight norm",
+    "weights_title": "How strongly each weight matrix is pushed, relative to its size",
+    "no_weight_gets_gradient": "no weight matrix gets any gradient",
+    "weights_range": "the smallest ratio is {low} ({low_label}), the largest {high} ({high_label})",
+    "weights_missing": "; {missing} without gradient, marked at the bottom",
+    "weights_alt": ("{title}. Line chart with a logarithmic y axis: the ratio of gradient norm to weight norm of each "
+                    "weight matrix, {first} to {last}: {summary}."),
+    "gradient_norm": "gradient norm",
+    "heat_title": "Gradient norm of every layer during training",
+    "heat_label": "{label}: ",
+    "heat_range": "{label}from {low} to {high}",
+    "heat_dark": ", rows 1 to {half} dark throughout (at most {most})",
+    "heat_stripe": ", a bright stripe across every row at step {peak} (at least {least} there)",
+    "heat_one": "Heatmap",
+    "heat_many": "{n} heatmaps, one above the other,",
+    "heat_alt": ("{title}. {kind} of the gradient norm of every weight matrix, rows 1 (next to the input) to {top} up and "
+                 "training steps 0 to {last_step} across, on one logarithmic colour scale (dark: small): {panels}."),
+    # helpers.diagram
+    "values_one": "{n} value",
+    "values_many": "{n} values",
+    "layers_one": "{n} layer",
+    "layers_many": "{n} layers",
+    "skip_paths_one": "{n} skip path",
+    "skip_paths_many": "{n} skip paths",
+    "diagram_plain": "Without shortcuts: x = layer(x)",
+    "diagram_shortcut": "With shortcuts: x = x + layer(x)",
+    "diagram_input": "input x ({values})",
+    "diagram_output": "output ({values})",
+    "diagram_no_shortcut": "no shortcut:\n{n_in} → {n_out} changes\nthe width",
+    "diagram_around": "shortcut:\nx goes\naround",
+    "diagram_no_layer_keeps": "No layer keeps its width, so no layer gets a shortcut",
+    "diagram_carries": "A shortcut carries each {kept} layer's input around it",
+    "diagram_gets_none_one": "; the {changed} layer gets none",
+    "diagram_gets_none_many": "; the {changed} layers get none",
+    "diagram_alt": ("{title}. Two drawings of the same stack of {layers} (Linear then activation), input at the bottom: "
+                    "on the left each layer feeds the next; on the right {skips} carry a layer's input around it to a "
+                    "plus node, where it is added to the layer's output."),
 }

@@ -107,3 +107,42 @@ def test_ci_and_binder_install_the_font_the_fallback_line_names():
     with open(os.path.join(root, "binder", "apt.txt")) as apt:
         assert package in [line.strip() for line in apt if not line.startswith("#")]
     assert "WenQuanYi Micro Hei" in language.CJK_FONTS  # the family that package installs
+
+
+def small_figures():
+    """Each drawing function of the helpers, on small data, with its default title and alt text."""
+    import torch
+
+    torch.manual_seed(0)
+    model = helpers.build_classifier(2, width=4)
+    x, y = helpers.make_spirals(20)
+    stats = helpers.layer_statistics(model, x)
+    rows = helpers.gradient_sweep([1, 2], ["relu"], ["plain", "shortcut"])
+    means = {"a": {"layers.0.0.weight": 0.1, "layers.1.0.weight": 0.2}}
+    return {
+        "plot_activations": lambda: helpers.plot_activations(helpers.activation_curves(["gelu", "sigmoid"], points=11)),
+        "plot_gradients": lambda: helpers.plot_gradients(means),
+        "plot_depth_sweep": lambda: helpers.plot_depth_sweep({"a": helpers.depth_sweep([1, 2])}),
+        "plot_spirals": lambda: helpers.plot_spirals(x, y),
+        "plot_loss_curves": lambda: helpers.plot_loss_curves({"a": {"loss": [0.7, 0.5]}}),
+        "plot_sweep_heatmap": lambda: helpers.plot_sweep_heatmap(rows),
+        "plot_distributions": lambda: helpers.plot_distributions(stats),
+        "plot_weight_gradients": lambda: helpers.plot_weight_gradients(stats),
+        "plot_gradient_heatmap": lambda: helpers.plot_gradient_heatmap([[0.1, 0.2, 0.3], [0.2, 0.1, 0.05]]),
+        "plot_shortcut_diagram": lambda: helpers.plot_shortcut_diagram([3, 3, 1]),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(small_figures()))
+def test_every_drawing_function_speaks_chinese_when_asked(name, caplog):
+    font = cjk_font_or_fail()
+    english = small_figures()[name]()
+    helpers.set_language("zh")
+    chinese = small_figures()[name]()
+    with caplog.at_level("INFO", logger="matplotlib"):
+        FigureCanvasAgg(chinese).draw()
+    assert not caplog.records, [r.getMessage() for r in caplog.records][:3]  # no missing font, no missing glyph
+    assert CJK.search(chinese.alt_text) and not CJK.search(english.alt_text), chinese.alt_text
+    titles = [t.get_text() for t in chinese.findobj(Text) if t.get_text()]
+    assert any(CJK.search(t) for t in titles), titles
+    assert all(t.get_fontfamily()[0] == font for t in chinese.findobj(Text))
