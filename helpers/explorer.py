@@ -16,18 +16,20 @@ from IPython.display import Image as IPythonImage
 from traitlets import Any, TraitError, validate
 
 from helpers.arguments import check_choice, check_int
+from helpers.diagram import count
 from helpers.explorer_figure import GradientFigure, titled_png
 from helpers.family import BookNetworks
-from helpers.figures import plural
 from helpers.gradients import gradient_means
+from helpers.language import message
 from helpers.network import ACTIVATIONS, sample_input
 
 LIMITS = {"depth": (1, 200), "width": (1, 64), "seed": (0, 2**31 - 1), "input_scale": (1e-3, 1e3)}
-SHORTCUT_CHOICES = {"plain": "without shortcuts", "shortcut": "with shortcuts", "both": "both"}
-ACTIVATION_NAMES = {"gelu": "exact GELU", "gelu_tanh": "tanh-approximated GELU", "relu": "ReLU",
-                    "sigmoid": "sigmoid", "tanh": "tanh"}
-LINES = {"plain": "one line, for the network without shortcuts", "shortcut": "one line, for the network with shortcuts",
-         "both": "one line per network"}
+# The shortcut control's choices, and how the alt text names an activation and the lines drawn
+# (message keys: helpers/messages_en.py)
+SHORTCUT_CHOICES = {"plain": "without_shortcuts", "shortcut": "with_shortcuts", "both": "both"}
+ACTIVATION_NAMES = {"gelu": "act_gelu", "gelu_tanh": "act_gelu_tanh", "relu": "act_relu", "sigmoid": "act_sigmoid",
+                    "tanh": "act_tanh"}
+LINES = {"plain": "lines_plain", "shortcut": "lines_shortcut", "both": "lines_both"}
 DEFAULTS = {"depth": 10, "width": 3, "activation": "gelu", "shortcut": "both", "seed": 123, "input_scale": 1.0}
 
 
@@ -127,19 +129,18 @@ def share(means):
     values = list(means.values())
     first, last = values[0], values[-1]
     if not (math.isfinite(first) and math.isfinite(last)):
-        return "no number (the gradient overflows to inf or nan)"
+        return message("share_overflow")
     if last == 0:
-        return "no number (the last layer gets no gradient at all)"
+        return message("share_no_gradient")
     if first == 0:
-        return "0 (none of it arrives)"
+        return message("share_zero")
     return f"{first / last:.2g}"
 
 
 def finding(data):
     """One line: how much of the last layer's gradient reaches the first layer, per network."""
-    labels = {"plain": "without shortcuts", "shortcut": "with shortcuts"}
-    pieces = [f"{share(means)} {labels[kind]}" for kind, means in data.items()]
-    return "The first layer gets, of the last layer's gradient: " + ", ".join(pieces)
+    pieces = [message("share_of", share=share(means), kind=message(SHORTCUT_CHOICES[kind])) for kind, means in data.items()]
+    return message("finding", pieces=message("list_sep").join(pieces))
 
 
 def measured(s, networks):
@@ -174,25 +175,26 @@ def line_shape(values):
     n = len(values)
     shown = [(i, v) for i, v in enumerate(values) if math.isfinite(v) and v > 0]
     if not shown:
-        return "has no line (no layer's gradient is a finite number above 0)"
+        return message("shape_none")
 
     def where(i):
         if n == 1:
-            return "its only layer"
-        return "the first layer" if i == 0 else "the last layer" if i == n - 1 else f"layer {i}"
+            return message("where_only")
+        return message("where_first") if i == 0 else message("where_last") if i == n - 1 else message("where_layer", i=i)
 
     if len(shown) == 1:
         ((i, v),) = shown
-        return f"has one point, {v:.2g} at {where(i)}"
+        return message("shape_one", value=f"{v:.2g}", where=where(i))
     (a, va), (b, vb) = shown[0], shown[-1]
     (ilo, lo), (ihi, hi) = min(shown, key=lambda p: p[1]), max(shown, key=lambda p: p[1])
     if hi <= 10 * lo:
-        span = "" if (a, b) == (0, n - 1) else f" from {where(a)} to {where(b)}"
-        return f"stays between {lo:.2g} and {hi:.2g}{span}"
-    text = f"{'falls' if va < vb else 'rises'} from {vb:.2g} at {where(b)} to {va:.2g} at {where(a)}"
-    extremes = [f"lowest {lo:.2g}, at layer {ilo}"] if lo < min(va, vb) else []
-    extremes += [f"highest {hi:.2g}, at layer {ihi}"] if hi > max(va, vb) else []
-    return text + (f" ({'; '.join(extremes)})" if extremes else "")
+        span = "" if (a, b) == (0, n - 1) else message("shape_span", start=where(a), end=where(b))
+        return message("shape_flat", low=f"{lo:.2g}", high=f"{hi:.2g}", span=span)
+    text = message("shape_falls" if va < vb else "shape_rises", top=f"{vb:.2g}", top_where=where(b), bottom=f"{va:.2g}",
+                   bottom_where=where(a))
+    extremes = [message("shape_lowest", value=f"{lo:.2g}", i=ilo)] if lo < min(va, vb) else []
+    extremes += [message("shape_highest", value=f"{hi:.2g}", i=ihi)] if hi > max(va, vb) else []
+    return text + (f" ({message('sep').join(extremes)})" if extremes else "")
 
 
 class GradientExplorer:
@@ -205,24 +207,24 @@ class GradientExplorer:
         style = {"description_width": "9em"}
         layout = widgets.Layout(width="28em")
         self.depth = CheckedIntSlider(
-            s["depth"], *LIMITS["depth"], description="Layers", continuous_update=False,
-            **hover("depth: how many Linear + activation layers each network has"), style=style, layout=layout)
+            s["depth"], *LIMITS["depth"], description=message("control_depth"), continuous_update=False,
+            **hover(message("hover_depth")), style=style, layout=layout)
         self.width = CheckedIntSlider(
-            s["width"], *LIMITS["width"], description="Units per layer", continuous_update=False,
-            **hover("width: units in every hidden layer (the last layer has one)"), style=style, layout=layout)
+            s["width"], *LIMITS["width"], description=message("control_width"), continuous_update=False,
+            **hover(message("hover_width")), style=style, layout=layout)
         self.activation = CheckedDropdown(
-            options=list(ACTIVATIONS), value=s["activation"], description="Activation",
-            **hover("activation: the function after every Linear layer"), style=style, layout=layout)
+            options=list(ACTIVATIONS), value=s["activation"], description=message("control_activation"),
+            **hover(message("hover_activation")), style=style, layout=layout)
         self.shortcut = CheckedButtons(
-            options=[(label, key) for key, label in SHORTCUT_CHOICES.items()], value=s["shortcut"],
-            description="Networks", **hover("shortcut: which networks to measure"), style=style)
+            options=[(message(label), key) for key, label in SHORTCUT_CHOICES.items()], value=s["shortcut"],
+            description=message("control_shortcut"), **hover(message("hover_shortcut")), style=style)
         self.seed = CheckedIntText(
-            s["seed"], *LIMITS["seed"], description="Random seed",
-            **hover("seed: the starting weights (123 is the book's)"), style=style, layout=widgets.Layout(width="18em"))
+            s["seed"], *LIMITS["seed"], description=message("control_seed"),
+            **hover(message("hover_seed")), style=style, layout=widgets.Layout(width="18em"))
         self.input_scale = CheckedLogSlider(
-            s["input_scale"], base=10, min=-3, max=3, step=0.25, description="Input scale",
+            s["input_scale"], base=10, min=-3, max=3, step=0.25, description=message("control_input_scale"),
             continuous_update=False, readout_format=".3g",
-            **hover("input_scale: the input is this times [1, ..., -1]"), style=style, layout=layout)
+            **hover(message("hover_input_scale")), style=style, layout=layout)
         self.controls = [self.depth, self.width, self.activation, self.shortcut, self.seed, self.input_scale]
         for name, control in zip(["depth", "width", "activation", "shortcut", "seed", "input_scale"], self.controls):
             control.setting = name
@@ -281,18 +283,20 @@ class GradientExplorer:
         the edges."""
         s = self.settings()
         marked = []
-        for mark, what, test in [("▼", "exactly 0", lambda v: v == 0), ("▲", "inf or nan", lambda v: not math.isfinite(v))]:
-            counts = [f"{sum(map(test, means.values()))} {SHORTCUT_CHOICES[kind]}" for kind, means in self.data.items()
-                      if any(map(test, means.values()))]
+        for mark, what, test in [("▼", "exactly_zero", lambda v: v == 0),
+                                 ("▲", "inf_or_nan", lambda v: not math.isfinite(v))]:
+            counts = [message("count_of", n=sum(map(test, means.values())), kind=message(SHORTCUT_CHOICES[kind]))
+                      for kind, means in self.data.items() if any(map(test, means.values()))]
             if counts:
-                marked.append(f"{mark} marks the layers whose gradient is {what}: {', '.join(counts)}")
-        shapes = [f"{SHORTCUT_CHOICES[kind] + ' ' if len(self.data) > 1 else ''}{'it' if n else 'the gradient'} "
-                  f"{line_shape(list(means.values()))}" for n, (kind, means) in enumerate(self.data.items())]
-        drawn = (f"Each layer's mean |gradient| on a log scale (the first layer on the left), for "
-                 f"{plural(s['depth'], 'layer')} of {plural(s['width'], 'unit')} "
-                 f"with {ACTIVATION_NAMES.get(s['activation'], s['activation'])}, seed {s['seed']}, "
-                 f"input scale {s['input_scale']:g}, {LINES[s['shortcut']]}: {'; '.join(shapes)}")
-        return f"{self.readout.value}. {'; '.join([drawn, *marked])}."
+                marked.append(message("alt_marks", mark=mark, what=message(what), counts=message("list_sep").join(counts)))
+        shapes = [message("alt_shape", kind=message(SHORTCUT_CHOICES[kind]) + " " if len(self.data) > 1 else "",
+                          subject=message("alt_it" if n else "alt_the_gradient"), shape=line_shape(list(means.values())))
+                  for n, (kind, means) in enumerate(self.data.items())]
+        drawn = message("alt_drawn", layers=count(s["depth"], "layers"), units=count(s["width"], "units"),
+                        activation=message(ACTIVATION_NAMES[s["activation"]]), seed=s["seed"],
+                        scale=f"{s['input_scale']:g}", lines=message(LINES[s["shortcut"]]),
+                        shapes=message("sep").join(shapes))
+        return message("alt_text", readout=self.readout.value, parts=message("sep").join([drawn, *marked]))
 
     @property
     def widget(self):

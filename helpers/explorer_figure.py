@@ -21,8 +21,9 @@ from matplotlib.transforms import blended_transform_factory
 from PIL import Image
 
 from helpers.figures import COLORS
+from helpers.language import message, use_language_fonts
 
-KINDS = {"plain": ("without shortcuts", COLORS[0], "o"), "shortcut": ("with shortcuts", COLORS[1], "s")}
+KINDS = {"plain": ("without_shortcuts", COLORS[0], "o"), "shortcut": ("with_shortcuts", COLORS[1], "s")}  # (message keys)
 MARKERS_UP_TO = 60  # layers; beyond this the markers would cover the line
 ROUND_DEPTHS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200]
 BACKGROUNDS_KEPT = 32
@@ -53,22 +54,23 @@ class GradientFigure:
         ax = self.axes = self.figure.add_subplot()
         ax.set_yscale("log")
         ax.yaxis.set_minor_locator(NullLocator())
-        ax.set(xlabel="layer (input side on the left)", ylabel="mean |gradient| of the weights")
+        ax.set(xlabel=message("gradients_x"), ylabel=message("gradients_y"))
         edge = blended_transform_factory(ax.transData, ax.transAxes)  # x in layers, y in axes
         self.lines, self.underflow, self.overflow = {}, {}, {}
-        for kind, (label, color, marker) in KINDS.items():
+        for kind, (key, color, marker) in KINDS.items():
+            label = message(key)
             (self.lines[kind],) = ax.plot([], [], color=color, marker=marker, markersize=4, label=label)
             (self.underflow[kind],) = ax.plot(
                 [], [], linestyle="none", marker="v", markersize=7, color=color, transform=edge,
-                clip_on=False, label=f"exactly 0, {label}")
+                clip_on=False, label=message("exactly_zero_of", label=label))
             (self.overflow[kind],) = ax.plot(
                 [], [], linestyle="none", marker="^", markersize=7, color=color, transform=edge,
-                clip_on=False, label=f"inf or nan (overflow), {label}")
+                clip_on=False, label=message("overflow_of", label=label))
         self.dynamic = [a for group in (self.lines, self.underflow, self.overflow) for a in group.values()]
         edge_keys = dict(linestyle="none", color="grey", markersize=7)
         self.legend_extras = [
-            ax.plot([], [], marker="v", label="exactly 0", **edge_keys)[0],
-            ax.plot([], [], marker="^", label="inf or nan", **edge_keys)[0],
+            ax.plot([], [], marker="v", label=message("exactly_zero"), **edge_keys)[0],
+            ax.plot([], [], marker="^", label=message("inf_or_nan"), **edge_keys)[0],
         ]
         self.kinds_shown = ()
         self.backgrounds = {}  # (x limits, y limits, kinds shown) -> bitmap of the axes
@@ -99,6 +101,7 @@ class GradientFigure:
             handles = [self.lines[kind] for kind in self.kinds_shown] + self.legend_extras
             self.axes.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.01), ncols=4,
                              fontsize="small", frameon=False, borderaxespad=0)
+            use_language_fonts(self.figure)  # the axes' and the new legend's text, in a CJK font where Chinese
             for artist in self.dynamic:  # the background is the axes without the data
                 artist.set_visible(False)
             self.figure.canvas.draw()
@@ -140,6 +143,7 @@ def titled_png(png, title, width=90):
     strip = Figure(figsize=(7, 0.12 + 0.2 * len(lines)), dpi=100)
     FigureCanvasAgg(strip)
     strip.text(0.5, 0.5, "\n".join(lines), ha="center", va="center", fontsize=10.5, linespacing=1.3)
+    use_language_fonts(strip)
     strip.canvas.draw()
     top = Image.frombuffer("RGBA", strip.canvas.get_width_height(), strip.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     figure = Image.open(io.BytesIO(bytes(png))).convert("RGB")

@@ -24,6 +24,7 @@ from torch import nn
 
 from helpers.arguments import WIDTH_LIMIT, check_bool, check_choice, check_int, check_seed
 from helpers.figures import COLORS, LINESTYLES, described
+from helpers.language import message
 from helpers.network import ExampleDeepNeuralNetwork
 from helpers.transformer import LayerNorm
 
@@ -102,9 +103,9 @@ def plot_input_gradients(xs, curves, title, alt):
     for i, (ax, (label, values)) in enumerate(zip(axes, curves.items())):
         ax.plot(list(map(float, xs)), list(map(float, values)), color=COLORS[i % len(COLORS)],
                 linestyle=LINESTYLES[i % len(LINESTYLES)], linewidth=1.2)
-        ax.set_ylabel("d output / d x")
+        ax.set_ylabel(message("slope_axis"))
         ax.set_title(label, fontsize=10)
-    axes[-1].set_xlabel("input x")
+    axes[-1].set_xlabel(message("input_x"))
     fig.suptitle(title)
     return described(fig, alt)
 

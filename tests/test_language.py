@@ -146,3 +146,27 @@ def test_every_drawing_function_speaks_chinese_when_asked(name, caplog):
     titles = [t.get_text() for t in chinese.findobj(Text) if t.get_text()]
     assert any(CJK.search(t) for t in titles), titles
     assert all(t.get_fontfamily()[0] == font for t in chinese.findobj(Text))
+
+
+def test_the_explorer_speaks_chinese_when_asked(caplog):
+    font = cjk_font_or_fail()
+    helpers.set_language("zh")
+    explorer = helpers.gradient_explorer(depth=12)
+    assert all(CJK.search(control.description) for control in explorer.controls)
+    assert CJK.search(explorer.readout.value) and CJK.search(explorer.alt_text())
+    assert [label for label, _ in explorer.shortcut.options] == ["无快捷连接", "有快捷连接", "两者"]
+    legend = explorer.figure.axes[0].get_legend()
+    assert legend is not None and all(t.get_fontfamily()[0] == font and CJK.search(t.get_text()) or "inf" in t.get_text()
+                                      for t in legend.get_texts())
+    with caplog.at_level("INFO", logger="matplotlib"):
+        explorer.depth.value = 13
+    assert not caplog.records
+
+
+def test_going_furthers_panels_speak_chinese_when_asked():
+    cjk_font_or_fail()
+    from helpers import going_further
+
+    helpers.set_language("zh")
+    fig = going_further.plot_input_gradients([0.0, 1.0], {"a": [1.0, 2.0]}, title="标题", alt="替代文本")
+    assert fig.axes[0].get_ylabel() == CHINESE["slope_axis"] and fig.axes[-1].get_xlabel() == CHINESE["input_x"]
