@@ -43,11 +43,6 @@ def number(value):
     return f"{value:.2g}"
 
 
-def plural(n, word):
-    """`n` and `word`, with an s unless n is 1: "3 values", "1 value"."""
-    return f"{n} {word}{'s' if n != 1 else ''}"
-
-
 # Okabe-Ito colours: told apart with every common form of colour blindness.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
