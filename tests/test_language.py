@@ -170,3 +170,25 @@ def test_going_furthers_panels_speak_chinese_when_asked():
     helpers.set_language("zh")
     fig = going_further.plot_input_gradients([0.0, 1.0], {"a": [1.0, 2.0]}, title="标题", alt="替代文本")
     assert fig.axes[0].get_ylabel() == CHINESE["slope_axis"] and fig.axes[-1].get_xlabel() == CHINESE["input_x"]
+
+
+def test_a_conda_environments_cjk_font_is_found_in_its_prefix(tmp_path, monkeypatch):
+    """conda-forge's font-ttf-noto-cjk puts its fonts in <prefix>/fonts, where matplotlib does not
+    look: cjk_font() adds them."""
+    from matplotlib import font_manager
+
+    cjk_font_or_fail()
+    source = next(f.fname for f in font_manager.fontManager.ttflist if f.name in language.CJK_FONTS)
+    (tmp_path / "fonts").mkdir()
+    copy = tmp_path / "fonts" / ("NotoSansCJKsc-VF" + os.path.splitext(source)[1])
+    copy.write_bytes(open(source, "rb").read())
+    monkeypatch.setattr(language.sys, "prefix", str(tmp_path))
+    monkeypatch.setattr(font_manager.fontManager, "ttflist",
+                        [f for f in font_manager.fontManager.ttflist if f.name not in language.CJK_FONTS])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *args, **kwargs: [])  # nothing else to find
+    language.cjk_font.cache_clear()
+    try:
+        assert language.cjk_font() in language.CJK_FONTS
+        assert any(f.fname == str(copy) for f in font_manager.fontManager.ttflist)
+    finally:
+        language.cjk_font.cache_clear()

@@ -42,7 +42,11 @@ CONFIRMED_ON_CONDA_FORGE = {
     "jupyterlab": ["4.4.9", "4.5.6"],              # jupyterlab-feedstock, recipe/meta.yaml (4.5.6 on main, March 2026)
     "tqdm": ["4.67.2", "4.68.2"],                  # tqdm-feedstock
     "pip": ["25.3"],                               # pip-feedstock
+    "font-ttf-noto-cjk": ["2.004"],                # font-ttf-noto-cjk-feedstock, recipe/meta.yaml (its fonts in <prefix>/fonts)
 }
+
+# conda packages that are not Python packages (no pin in constraints.txt), and what they are for.
+NOT_FROM_PYPI = {"font-ttf-noto-cjk": "a font with Chinese glyphs, for helpers.set_language('zh') (helpers/language.py)"}
 
 # Names that exist on conda-forge but mean something else, or do not exist there.
 WRONG_ON_CONDA_FORGE = {
@@ -169,7 +173,7 @@ def test_conda_versions_were_confirmed_in_the_feedstock_recipes(path):
 def test_conda_files_agree_with_constraints(path):
     pinned = pins()
     for name, version in conda_entries(path).items():
-        if name in ("python", "pip"):
+        if name in ("python", "pip") or name in NOT_FROM_PYPI:
             continue
         pip_name = PIP_NAME.get(name, name)
         assert pip_name in pinned, f"{path}: {name} is not in constraints.txt"
@@ -182,7 +186,7 @@ def test_conda_files_agree_with_constraints(path):
 def test_the_learner_set_is_what_the_library_and_jupyterlab_need():
     needed = {Requirement(spec).name.lower() for spec in project()["dependencies"]} | {"jupyterlab"}
     for path in CONDA_FILES:
-        names = {PIP_NAME.get(name, name) for name in conda_entries(path)} - {"python", "pip"}
+        names = {PIP_NAME.get(name, name) for name in conda_entries(path)} - {"python", "pip", *NOT_FROM_PYPI}
         assert names == needed, path
 
 
@@ -317,3 +321,9 @@ def test_the_test_tools_come_with_make_test_and_nbgrader_with_make_instructor(tm
     assert start.startswith("cd notebooks/exercises && ") and "/bin/jupyter lab " in start and "learner" not in start
     page = (ROOT / "notebooks" / "exercises" / "README.md").read_text()
     assert "make instructor" in page
+
+
+def test_the_conda_route_brings_a_font_with_chinese_glyphs_and_binder_its_debian_one():
+    assert conda_entries("environment.yml")["font-ttf-noto-cjk"] == "2.004"
+    apt = [line.strip() for line in (ROOT / "binder/apt.txt").read_text().splitlines() if not line.startswith("#")]
+    assert "fonts-wqy-microhei" in apt
