@@ -18,15 +18,10 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
 from helpers.figures import COLORS, described
-from helpers.language import message
+from helpers.language import count, message
 from helpers.network import book_layer_sizes, check_layer_sizes
 
 TITLES = {"plain": "diagram_plain", "shortcut": "diagram_shortcut"}  # the panels' titles (message keys)
-
-
-def count(n, key):
-    """N things in the figures' language: "3 values", "1 value" (KEY_one / KEY_many)."""
-    return message(f"{key}_one" if n == 1 else f"{key}_many", n=n)
 
 
 # Geometry, in data units of each panel: one layer per STEP of height, input at y = 0.

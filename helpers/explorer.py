@@ -16,11 +16,10 @@ from IPython.display import Image as IPythonImage
 from traitlets import Any, TraitError, validate
 
 from helpers.arguments import check_choice, check_int
-from helpers.diagram import count
 from helpers.explorer_figure import GradientFigure, titled_png
 from helpers.family import BookNetworks
 from helpers.gradients import gradient_means
-from helpers.language import message
+from helpers.language import count, message
 from helpers.network import ACTIVATIONS, sample_input
 
 LIMITS = {"depth": (1, 200), "width": (1, 64), "seed": (0, 2**31 - 1), "input_scale": (1e-3, 1e3)}

@@ -59,6 +59,11 @@ def message(key, **values):
     return TABLES[figure_language()][key].format(**values)
 
 
+def count(n, key):
+    """N things in the figures' language: "3 values", "1 value" (the entries KEY_one, KEY_many)."""
+    return message(f"{key}_one" if n == 1 else f"{key}_many", n=n)
+
+
 @lru_cache(maxsize=None)
 def cjk_font():
     """The family name of an installed font with Chinese glyphs (CJK_FONTS, first found), or None."""
@@ -70,16 +75,18 @@ def cjk_font():
                 font_manager.fontManager.addfont(path)
             except (OSError, RuntimeError, ValueError):
                 pass
-    found = next((name for name in CJK_FONTS if name in {f.name for f in font_manager.fontManager.ttflist}), None)
-    if found is None:  # installed after matplotlib cached its list of fonts: read the system's again
+    def known():
+        names = {font.name for font in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in names), None)
+
+    if known() is None:  # installed after matplotlib cached its list of fonts: read the system's again
         for path in font_manager.findSystemFonts():
             if any(part in os.path.basename(path).lower() for part in ("wqy", "cjk", "sourcehan", "notosanssc")):
                 try:
                     font_manager.fontManager.addfont(path)
                 except (OSError, RuntimeError, ValueError):
                     pass
-        found = next((name for name in CJK_FONTS if name in {f.name for f in font_manager.fontManager.ttflist}), None)
-    return found
+    return known()
 
 
 def use_language_fonts(fig):
