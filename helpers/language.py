@@ -1,10 +1,11 @@
 """The language of what the helpers draw and say: English by default, Chinese on request.
 
-    helpers.set_language("zh")   # 中文: figure titles, axis labels, legends and alt text
+    helpers.set_language("zh")   # 中文: figure titles, axis labels, legends, alt text, the exercises' hints
     helpers.set_language("en")   # back to English
 
 Every such string lives in one message table per language (`helpers/messages_en.py`,
-`helpers/messages_zh.py`, the same keys in both), read through `message(key, **values)`.
+`helpers/messages_zh.py`, the same keys in both), read through `message(key, **values)` (what a
+figure draws) or `say(key, **values)` (what a check or the grader writes).
 
 Chinese labels need a font with Chinese glyphs (a CJK font). `cjk_font()` finds one among those
 matplotlib knows (and the fonts a conda environment holds in `<prefix>/fonts`); where there is
@@ -12,6 +13,7 @@ none, as on Colab by default, `set_language("zh")` says in one line how to insta
 figures keep their English labels (boxes in place of characters help nobody).
 """
 
+import contextlib
 import glob
 import os
 import sys
@@ -57,6 +59,25 @@ def figure_language():
 def message(key, **values):
     """The figures' text KEY in their language, with VALUES put into its {placeholders}."""
     return TABLES[figure_language()][key].format(**values)
+
+
+def say(key, **values):
+    """The text KEY (a hint, a verdict: words, not drawn, so no font is needed) in the chosen
+    language, with VALUES put into its {placeholders}."""
+    return TABLES[_state["language"]][key].format(**values)
+
+
+@contextlib.contextmanager
+def speaking(name):
+    """Within the block, `say` and the figures use the language NAME (the grader answers each
+    submission in its notebook's language); the chosen language is put back after it."""
+    check_choice("name", name, LANGUAGES)
+    before = _state["language"]
+    _state["language"] = name
+    try:
+        yield
+    finally:
+        _state["language"] = before
 
 
 def count(n, key):

@@ -17,6 +17,7 @@ import helpers
 from helpers.classroom import activations, depth, forward
 from helpers.classroom.answers import NotYetPassed
 from helpers.classroom.course import DEFAULT, Course
+from helpers.language import say
 
 THREADS = torch.get_num_threads()  # a learner's kernel has torch's default
 
@@ -569,7 +570,7 @@ def scores(verdict):
 def test_exercise_1_parts_are_worth_one_one_a_half_and_a_half():
     verdict = helpers.check_forward(network_class(forward_book))
     assert [(case, points) for case, _, _, points in verdict.results] == [
-        (case["case"], case["points"]) for case in forward.cases()]
+        (say(case["case"]), case["points"]) for case in forward.cases()]
     assert [points for _, _, _, points in verdict.results] == [1.0, 1.0, 0.5, 0.5]
     assert verdict.score == verdict.max_score == 3
 

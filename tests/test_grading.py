@@ -15,6 +15,7 @@ import ast
 import contextlib
 import io
 import json
+import re
 import os
 import subprocess
 import sys
@@ -25,6 +26,7 @@ import pytest
 from helpers.classroom import depth, grading, policy
 from helpers.classroom.channel import Channel
 from helpers.classroom.course import DEFAULT, Course, course_notebook
+from helpers.language import speaking
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "notebooks" / "exercises" / "source" / "shortcuts" / "exercises.ipynb"
@@ -188,6 +190,30 @@ def test_the_untouched_student_version_gets_zero_and_says_not_answered_yet(judge
     assert scores(verdicts) == dict.fromkeys(POINTS, 0.0), report(verdicts)
     for verdict in verdicts.values():
         assert any("not answered yet" in hint for hint in hints(verdict)), verdict
+
+
+def test_a_chinese_submission_gets_the_same_scores_with_its_hints_in_chinese(judge):
+    """The language comes with the request (from the notebook's metadata); the next English
+    submission is English again."""
+    answers = {**UNANSWERED, "forward": SOLUTION["forward"], "depth": "smallest_depth = 7\nshortcut_ratio = 0.5\n"}
+    chinese, english = judge.grade(answers, language="zh"), judge.grade(answers)
+    assert scores(chinese) == scores(english)
+    with speaking("zh"):
+        text = grading.summary("fix", chinese["fix"])["text"]
+    assert "尚未作答：它仍是 None" in text and "（0 / 2 分）" in text, text
+    assert "不是比值低于 THRESHOLD" in str(chinese["depth"]), chinese["depth"]
+    assert "is not the smallest depth" in str(english["depth"]) and not re.search(r"[\u4e00-\u9fff]", report(english))
+
+
+def test_the_notebooks_language_is_read_from_its_metadata(tmp_path):
+    path = notebook_file(tmp_path / "zh.ipynb")
+    assert grading.read_notebook(path) == (SOLUTION, "en")
+    notebook = json.loads(path.read_text())
+    for metadata, language in [({"helpers": {"language": "zh"}}, "zh"), ({"helpers": {"language": "fr"}}, "en"),
+                               ({"helpers": "zh"}, "en"), ([], "en")]:
+        notebook["metadata"] = metadata
+        path.write_text(json.dumps(notebook))
+        assert grading.read_notebook(path) == (SOLUTION, language), metadata
 
 
 def test_every_answer_cell_of_the_notebook_is_graded():

@@ -192,3 +192,45 @@ def test_a_conda_environments_cjk_font_is_found_in_its_prefix(tmp_path, monkeypa
         assert any(f.fname == str(copy) for f in font_manager.fontManager.ttflist)
     finally:
         language.cjk_font.cache_clear()
+
+
+def test_every_key_the_helpers_ask_for_is_in_the_tables():
+    """A key missing from a table would raise KeyError in front of a learner (or in the grader)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(helpers.__file__)))
+    asked = set()
+    for folder, _, files in os.walk(os.path.join(root, "helpers")):
+        for name in files:
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name), encoding="utf-8") as source:
+                    asked |= set(re.findall(r"\b(?:say|message)\(\s*\"(\w+)\"", source.read()))
+    assert len(asked) > 150 and asked <= set(ENGLISH), sorted(asked - set(ENGLISH))
+
+
+def test_a_check_in_a_chinese_kernel_answers_in_chinese_and_names_the_mistake():
+    from helpers.classroom.answers import WRAP, columns
+    from tests.test_checks import forward_no_shortcut, network_class
+
+    helpers.set_language("zh")
+    verdict = helpers.check_forward(network_class(forward_no_shortcut))
+    text = str(verdict)
+    assert text.startswith("带快捷连接的 forward 方法：尚未通过（0 / 3 分）"), text
+    assert "没有加上快捷连接" in " ".join(verdict.hints) and "✗ 书中的网络，use_shortcut=True（1 分）" in text
+    assert all(columns(line) <= WRAP for line in text.splitlines()), text
+    helpers.set_language("en")
+    assert str(helpers.check_forward(network_class(forward_no_shortcut))).startswith("Shortcut forward method: not yet")
+
+
+@pytest.mark.parametrize("hint", [
+    "3 不是比值低于 THRESHOLD（1e-06）的最小深度：按顺序扫描各深度，helpers.depth_sweep(range(1, 40), "
+    "activation='sigmoid', seed=SEED)，取第一个 'ratio' 低于它的行的 'depth'",
+    "没有加上快捷连接：use_shortcut=True 时，只要形状相同，就把该层的输入加到它的输出上（x = x + layer_output）" * 3,
+])
+def test_a_chinese_hint_wraps_between_characters_never_inside_code(hint):
+    from helpers.classroom.answers import WRAP, columns, wrapped
+
+    lines = wrapped("提示：" + hint, initial_indent=" " * 6, subsequent_indent=" " * 12)
+    assert len(lines) > 1 and all(columns(line) <= WRAP for line in lines), lines
+    assert "".join(line.strip() for line in lines).replace(" ", "") == ("提示：" + hint).replace(" ", "")
+    for before, after in zip(lines, lines[1:]):
+        assert after.strip()[0] not in "，。、；：）", (before, after)
+        assert not (re.search(r"[A-Za-z0-9_.'(=-]$", before) and re.match(r"[A-Za-z0-9_.'(]", after.strip())), (before, after)

@@ -11,10 +11,13 @@ Each returns `(value, None)` or `(None, what is wrong with the form)`.
 
 import math
 import numbers
+import re
 import textwrap
 from dataclasses import dataclass, field
 
 import torch
+
+from helpers.language import say
 
 WRAP = 88  # hint lines wrap here, in the notebook and in nbgrader's feedback page
 
@@ -48,13 +51,14 @@ class Verdict:
         return sum(points for _, _, _, points in self.results)
 
     def __str__(self):
-        head = f"{self.title}: {'all passed' if self.passed else 'not yet'} ({self.score:g} of {self.max_score:g} points)"
+        head = say("verdict_head", title=self.title, outcome=say("all_passed" if self.passed else "not_yet"),
+                   score=f"{self.score:g}", max_score=f"{self.max_score:g}")
         lines = [head]
         for case, ok, hint, points in self.results:
-            worth = f" ({points:g} point{'' if points == 1 else 's'})" if points else ""
+            worth = say("worth_one" if points == 1 else "worth_many", points=f"{points:g}") if points else ""
             lines.append(f"  {'✓' if ok else '✗'} {case}{worth}")
             if not ok and hint:
-                lines += textwrap.wrap(f"hint: {hint}", WRAP, initial_indent=" " * 6, subsequent_indent=" " * 12)
+                lines += wrapped(say("hint", hint=hint), initial_indent=" " * 6, subsequent_indent=" " * 12)
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -65,8 +69,7 @@ class Verdict:
         print(self)
         if not self.passed:
             wrong = [case for case, ok, _, _ in self.results if not ok]
-            raise NotYetPassed(f"{len(wrong)} of {len(self.results)} parts not right yet (first: {wrong[0]}); "
-                               "the hints are in the cell's output")
+            raise NotYetPassed(say("not_yet_passed", wrong=len(wrong), parts=len(self.results), first=wrong[0]))
 
 
 class NotYetPassed(AssertionError):
@@ -74,6 +77,40 @@ class NotYetPassed(AssertionError):
 
     def _render_traceback_(self):  # IPython shows this line alone, not a traceback into the helpers
         return [f"NotYetPassed: {self}"]
+
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+NO_LINE_START = "，。、；：？！）》」』”’"  # Chinese punctuation stays at the end of its line
+
+
+def columns(text):
+    """How wide TEXT is on screen: a Chinese character or full-width mark takes two columns."""
+    return sum(2 if CJK.match(character) else 1 for character in text)
+
+
+def wrapped(text, initial_indent="", subsequent_indent=""):
+    """TEXT as lines of at most WRAP columns. English breaks at spaces (textwrap); Chinese, which
+    has no spaces between words, also between any two of its characters, never inside a run of
+    code or a number, and never before a closing mark."""
+    if not CJK.search(text):
+        return textwrap.wrap(text, WRAP, initial_indent=initial_indent, subsequent_indent=subsequent_indent)
+    pieces = []  # each Chinese character (with the marks after it), each run of other text, each space
+    for piece in re.findall(r" +|[^ \u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+|.", text):
+        if pieces and piece[0] in NO_LINE_START:
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+    lines, line = [], initial_indent
+    for piece in pieces:
+        if line.strip() and columns(line + piece.rstrip()) > WRAP:
+            lines.append(line.rstrip())
+            line = subsequent_indent
+            if piece.isspace():
+                continue
+        line += piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 def portable(value, depth=0):
@@ -103,20 +140,20 @@ def portable(value, depth=0):
     try:
         text = repr(value)[:80]
     except BaseException:  # a learner's object whose repr fails
-        text = f"a {type(value).__name__} object"
+        text = say("an_object", kind=type(value).__name__)
     return {"type": type(value).__name__, "repr": text}
 
 
 def shown(value):
     """A short description of a portable answer for a hint."""
     if isinstance(value, torch.Tensor):
-        return f"tensor({value.item():.6g})" if value.numel() == 1 else f"a tensor of shape {tuple(value.shape)}"
+        return f"tensor({value.item():.6g})" if value.numel() == 1 else say("tensor_of_shape", shape=tuple(value.shape))
     if isinstance(value, dict) and "callable" in value:
         return value["callable"]
     if isinstance(value, dict) and "repr" in value:
         return value["repr"]
     if isinstance(value, int) and value.bit_length() > 64:  # (repr refuses more than 4,300 digits)
-        return f"a whole number of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"
+        return say("whole_number_digits", digits=f"{int(value.bit_length() * math.log10(2)) + 1:,}")
     return repr(value)
 
 
@@ -124,35 +161,34 @@ def as_number(value):
     """A number from a float, int, 0-d (or one-element) tensor or numpy scalar (a complex number
     whose imaginary part is 0 counts as its real part)."""
     if value is None:
-        return None, "not answered yet: it is still None"
+        return None, say("still_none")
     if isinstance(value, bool):
-        return None, f"give a number, not {value!r}"
+        return None, say("give_a_number", value=repr(value))
     if isinstance(value, torch.Tensor):
         if value.numel() != 1:
-            return None, f"give one number, not {shown(value)} (reduce it, e.g. with .max() or .item())"
+            return None, say("give_one_number", value=shown(value))
         if value.dtype == torch.bool:
-            return None, f"give a number, not {shown(value)}"
+            return None, say("give_a_number", value=shown(value))
         value = value.item()
     if isinstance(value, complex):
         if value.imag != 0:
-            return None, f"give a real number, not the complex number {value!r}"
+            return None, say("give_a_real_number", value=repr(value))
         value = value.real
     if isinstance(value, int):
         try:
             return float(value), None
         except OverflowError:  # a whole number of hundreds of digits
             exponent = int(value.bit_length() * math.log10(2))
-            return None, (f"give a number a float can hold: yours is about {'-' if value < 0 else ''}10**{exponent}, "
-                          "beyond the largest float (about 1.8e308)")
+            return None, say("too_big_for_a_float", size=f"{'-' if value < 0 else ''}10**{exponent}")
     if isinstance(value, float):
         return value, None
     if isinstance(value, str):
         try:
             float(value)
         except ValueError:
-            return None, f"give a number, not the string {value!r}"
-        return None, f"give a number, not the string {value!r} (leave out the quotes)"
-    return None, f"give a number, not {shown(value)}"
+            return None, say("give_a_number_not_string", value=repr(value))
+        return None, say("leave_out_the_quotes", value=repr(value))
+    return None, say("give_a_number", value=shown(value))
 
 
 def as_whole_number(value, largest=10**9):
@@ -165,9 +201,9 @@ def as_whole_number(value, largest=10**9):
         if problem:
             return None, problem
         if not math.isfinite(number) or number != int(number):
-            return None, f"give a whole number of layers, not {number!r}"
+            return None, say("give_a_whole_number", value=repr(number))
     if abs(number) > largest:
-        return None, f"{shown(int(number))} is far more than any layer count or size here (at most {largest:,})"
+        return None, say("far_too_many", value=shown(int(number)), largest=f"{largest:,}")
     return int(number), None
 
 
@@ -175,33 +211,33 @@ def as_name(value, names):
     """One of NAMES (lower case) from a string (any case, spaces around) or a class or function
     of that name (`nn.Sigmoid`, `torch.sigmoid`)."""
     if value is None:
-        return None, f"not answered yet: set it to one of {', '.join(map(repr, names))}"
+        return None, say("name_still_none", names=", ".join(map(repr, names)))
     if isinstance(value, dict) and "callable" in value:
         value = value["callable"]
     if not isinstance(value, str):
-        return None, f"give a name, one of {', '.join(map(repr, names))}, not {shown(value)}"
+        return None, say("give_a_name", names=", ".join(map(repr, names)), value=shown(value))
     name = value.strip().lower()
     for prefix in ("torch.nn.functional.", "torch.nn.", "nn.functional.", "nn.", "torch.", "f."):
         name = name.removeprefix(prefix)
     name = name.strip("'\"() ")
     if name in names:
         return name, None
-    return None, f"{value!r} is not one of {', '.join(map(repr, names))}"
+    return None, say("not_one_of", value=repr(value), names=", ".join(map(repr, names)))
 
 
 def as_sizes(value):
     """A list of whole numbers from a list, tuple, tensor or numpy array."""
     if value is None:
-        return None, "not answered yet: it is still None"
+        return None, say("still_none")
     if isinstance(value, torch.Tensor):
         value = value.flatten().tolist()
     if not isinstance(value, list):
-        return None, f"give a list of layer sizes, not {shown(value)}"
+        return None, say("give_a_list_of_sizes", value=shown(value))
     sizes = []
     for item in value:
         number, problem = as_whole_number(item)
         if problem:
-            return None, f"every size must be a whole number; {shown(item)} is not"
+            return None, say("every_size_whole", value=shown(item))
         sizes.append(number)
     return sizes, None
 

@@ -14,6 +14,7 @@ from helpers.classroom import activations, depth, forward, gradient_means, sizes
 from helpers.classroom.answers import Verdict, portable
 from helpers.classroom.common import keeps_random_state
 from helpers.classroom.course import DEFAULT, Course
+from helpers.language import say
 
 
 def course_of(seed=DEFAULT.seed, threshold=DEFAULT.threshold, broken_sizes=None):
@@ -76,9 +77,8 @@ def check_layer_sizes_fix(fixed_sizes, broken_sizes=DEFAULT.broken_sizes):
         try:
             course = Course(width=width, wide=width + 1 if width < 8 else width - 1)
         except (TypeError, ValueError):
-            verdict = Verdict("A network whose shortcuts fire")
-            hint = (f"broken_sizes is now {broken_sizes!r}, not the notebook's broken network: run the cell that "
-                    "defines it again")
+            verdict = Verdict(say("title_sizes"))
+            hint = say("broken_sizes_changed", value=repr(broken_sizes))
             for part in sizes.parts("broken_sizes[0]"):
                 verdict.add(part, False, hint, 1.0)
             return verdict

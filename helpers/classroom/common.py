@@ -6,6 +6,8 @@ import re
 
 import torch
 
+from helpers.language import say
+
 SECONDS = 5.0  # per call of the learner's code in a self-check
 
 
@@ -23,17 +25,16 @@ def keeps_random_state(function):
 def answer_hint(error):
     """The hint for code that raised: not answered yet, or which exception on which line."""
     if error.startswith("NotImplementedError"):
-        return f"not answered yet: replace `raise NotImplementedError()` with your code {error[len('NotImplementedError'):].strip()}"
+        return say("not_answered_yet", rest=error[len("NotImplementedError"):].strip())
     if error.startswith(("TookTooLong", "SystemExit", "NotDefined", "NotRun")):
         return error.split(": ", 1)[1]
     if "Borrowed: " in error:
-        return borrowed_hint("your answer", borrowed_in([error]))
-    return f"your code raised {error}"
+        return borrowed_hint(say("your_answer"), borrowed_in([error]))
+    return say("your_code_raised", error=error)
 
 
 def borrowed_hint(what, borrowed):
-    return (f"{what} uses the helpers' own {', '.join(sorted(borrowed))}: this exercise asks you to write it "
-            "yourself, so it scores nothing")
+    return say("borrowed", what=what, names=", ".join(sorted(borrowed)))
 
 
 def borrowed_in(errors):

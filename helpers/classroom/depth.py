@@ -7,6 +7,7 @@ from functools import lru_cache
 from helpers.classroom.answers import Verdict, as_number, as_whole_number
 from helpers.classroom.course import DEFAULT
 from helpers.claims import rounded
+from helpers.language import say
 from helpers.sweeps import depth_sweep
 
 NAMES = ["smallest_depth", "shortcut_ratio"]
@@ -34,32 +35,29 @@ def close(number, ratio):
 
 def judge(data, cases=None, course=DEFAULT):
     depth, shortcut_ratio = data
-    verdict = Verdict("Depth at which the sigmoid network's gradient vanishes")
+    verdict = Verdict(say("title_depth"))
     expected = smallest_vanishing_depth(course.threshold, course.seed)
     given, problem = as_whole_number(depth)
     if problem is None and given != expected:
         # no direction (deeper or shallower): a hint that said so would turn the check into a bisection search
-        problem = (f"{given} is not the smallest depth whose ratio is below THRESHOLD ({course.threshold:g}): sweep "
-                   "the depths in order, helpers.depth_sweep(range(1, 40), activation='sigmoid', seed=SEED), and take "
-                   "the 'depth' of the first row whose 'ratio' is below it")
+        problem = say("depth_not_smallest", given=given, threshold=f"{course.threshold:g}")
         if course.seed != DEFAULT.seed and given == smallest_vanishing_depth(course.threshold, DEFAULT.seed):
-            problem = (f"{given} is the smallest depth for seed {DEFAULT.seed}, and this notebook's networks use "
-                       f"SEED = {course.seed}: sweep the depths with seed=SEED")
-    verdict.add("the smallest depth", problem is None, problem or "", 1.0)
+            problem = say("depth_other_seed", given=given, default=DEFAULT.seed, seed=course.seed)
+    verdict.add(say("part_smallest_depth"), problem is None, problem or "", 1.0)
     # the ratio is judged at the learner's own depth when it is a sensible one (no double penalty)
     at = given if given is not None and 1 <= given <= DEEPEST else expected
     actual, plain = ratio_at(at, True, course.seed), ratio_at(at, False, course.seed)
     number, problem = as_number(shortcut_ratio)
     if problem is None and not (rounded(number, 2) == rounded(actual, 2) or math.isclose(number, actual, rel_tol=1e-3)):
         if close(number, plain):
-            problem = "that is the plain network's ratio: measure the same depth with use_shortcut=True"
+            problem = say("plain_ratio_given")
         elif number > 0 and close(1 / number, actual):
-            problem = "upside down: the ratio is the first layer's mean gradient divided by the last layer's"
+            problem = say("ratio_upside_down")
         elif course.seed != DEFAULT.seed and close(number, ratio_at(at, True, DEFAULT.seed)):
-            problem = f"that is the ratio for seed {DEFAULT.seed}: this notebook's networks use SEED = {course.seed}"
+            problem = say("ratio_other_seed", default=DEFAULT.seed, seed=course.seed)
         elif number > 0 and rounded(number, 1) == number and rounded(actual, 1) == number:
-            problem = f"{number:g} is too coarse: give at least 2 significant digits, as the notebook prints it"
+            problem = say("ratio_too_coarse", number=f"{number:g}")
         else:
-            problem = f"measure the same depth ({at}) with use_shortcut=True and seed=SEED; you gave {number:g}"
-    verdict.add("the shortcut network's ratio at that depth", problem is None, problem or "", 1.0)
+            problem = say("ratio_measure_again", at=at, number=f"{number:g}")
+    verdict.add(say("part_shortcut_ratio"), problem is None, problem or "", 1.0)
     return verdict

@@ -6,15 +6,16 @@ import torch
 from helpers.classroom.answers import Verdict, portable, shown
 from helpers.classroom.common import SECONDS, answer_hint, borrowed_hint, borrowed_in, keeps_random_state
 from helpers.classroom.sandbox import borrowed_code, run_learner, watch_helpers_calls
+from helpers.language import say
 from helpers.network import ExampleDeepNeuralNetwork, sample_input
 
 NAMES = ["ShortcutNetwork"]
-CASES = [  # (case, layer sizes, use_shortcut, points)
-    ("the book's network, use_shortcut=True", [3, 3, 3, 3, 3, 1], True, 1.0),
-    ("a width change in the middle, [2, 2, 3, 3, 1], use_shortcut=True", [2, 2, 3, 3, 1], True, 1.0),
-    ("a batch of 4 examples, [4, 4, 4, 2], use_shortcut=True", [4, 4, 4, 2], True, 0.5),
+CASES = [  # (case: its words' key in the message tables, layer sizes, use_shortcut, points)
+    ("case_book_shortcut", [3, 3, 3, 3, 3, 1], True, 1.0),
+    ("case_width_change", [2, 2, 3, 3, 1], True, 1.0),
+    ("case_batch", [4, 4, 4, 2], True, 0.5),
     # counted only once the answer adds a shortcut somewhere: a plain loop is where the exercise starts
-    ("the book's network, use_shortcut=False", [3, 3, 3, 3, 3, 1], False, 0.5),
+    ("case_book_plain", [3, 3, 3, 3, 3, 1], False, 0.5),
 ]
 TOLERANCE = {"rtol": 1e-5, "atol": 1e-7}
 
@@ -26,7 +27,7 @@ def cases(course=None):
     for case, sizes, use_shortcut, points in CASES:
         torch.manual_seed(0)
         state = ExampleDeepNeuralNetwork(sizes, use_shortcut).state_dict()
-        x = sample_input(sizes[0]) if case.startswith("the book") else torch.linspace(-1.5, 2.0, 4 * sizes[0]).reshape(4, sizes[0])
+        x = sample_input(sizes[0]) if case.startswith("case_book") else torch.linspace(-1.5, 2.0, 4 * sizes[0]).reshape(4, sizes[0])
         made.append({"case": case, "sizes": sizes, "use_shortcut": use_shortcut, "points": points, "state": state, "x": x})
     return made
 
@@ -34,7 +35,7 @@ def cases(course=None):
 def probe(network_class, cases, seconds=SECONDS):
     """Build `network_class(sizes, use_shortcut)` with each case's weights and run it forward."""
     if not isinstance(network_class, type):
-        missing = f"NotDefined: ShortcutNetwork is {shown(portable(network_class))}, not a class: run its cell"
+        missing = "NotDefined: " + say("not_a_class", value=shown(portable(network_class)))
         return {"borrowed": [], "outputs": [{"error": missing, "output": None} for _ in cases]}
     borrowed = {borrowed_code(network_class)} - {None}
     outputs = []
@@ -67,12 +68,12 @@ def same(output, expected):
 
 
 def judge(probe, cases, course=None):
-    verdict = Verdict("Shortcut forward method")
+    verdict = Verdict(say("title_forward"))
     borrowed = sorted(set(probe["borrowed"]) | set(borrowed_in(seen["error"] for seen in probe["outputs"])))
     if borrowed:
         hint = borrowed_hint("ShortcutNetwork", borrowed)
         for case in cases:
-            verdict.add(case["case"], False, hint, case["points"])
+            verdict.add(say(case["case"]), False, hint, case["points"])
         return verdict
     references = [reference_outputs(case) for case in cases]
     adds_a_shortcut = any(
@@ -81,34 +82,28 @@ def judge(probe, cases, course=None):
         for case, seen, (_, without) in zip(cases, probe["outputs"], references)
     )
     for case, seen, (expected, without) in zip(cases, probe["outputs"], references):
-        output, error, label, points = seen["output"], seen["error"], case["case"], case["points"]
+        output, error, label, points = seen["output"], seen["error"], say(case["case"]), case["points"]
         if error is not None:
             if "size of tensor" in error or "must match" in error:
-                hint = ("the shortcut was added across a shape change, which raises: add the input only where "
-                        "x.shape == layer_output.shape. " + error)
+                hint = say("shape_change_raises", error=error)
             else:
                 hint = answer_hint(error)
             verdict.add(label, False, hint, points)
         elif not isinstance(output, torch.Tensor):
-            verdict.add(label, False, f"forward must return a tensor, it returned {shown(output)}", points)
+            verdict.add(label, False, say("return_a_tensor", value=shown(output)), points)
         elif output.shape != expected.shape:
-            verdict.add(label, False, (
-                f"the output has shape {tuple(output.shape)}, expected {tuple(expected.shape)}: the shortcut was "
-                "added across a shape change (broadcasting hid it); add the input only where "
-                "x.shape == layer_output.shape"), points)
+            verdict.add(label, False, say("broadcast_shape", shape=tuple(output.shape), expected=tuple(expected.shape)),
+                        points)
         elif not output.is_floating_point():
-            verdict.add(label, False, f"the output is a tensor of {output.dtype}: keep the layers' floating-point values", points)
+            verdict.add(label, False, say("not_floating", dtype=output.dtype), points)
         elif not case["use_shortcut"] and not adds_a_shortcut:
-            verdict.add(label, False, "this counts once your forward adds the shortcuts: a loop without them is "
-                                      "where the exercise starts", points)
+            verdict.add(label, False, say("counts_once_shortcuts"), points)
         elif same(output, expected):
             verdict.add(label, True, points=points)
         elif case["use_shortcut"] and same(output, without):
-            verdict.add(label, False, "no shortcut added: with use_shortcut=True, add the layer's input to its "
-                                      "output (x = x + layer_output) wherever their shapes match", points)
+            verdict.add(label, False, say("no_shortcut_added"), points)
         elif not case["use_shortcut"]:
-            verdict.add(label, False, "with use_shortcut=False the network must not add any shortcut", points)
+            verdict.add(label, False, say("shortcut_when_off"), points)
         else:
-            verdict.add(label, False, "the output differs from the expected one: each layer's input x must be added "
-                                      "to that layer's output, then become the next layer's input", points)
+            verdict.add(label, False, say("output_differs"), points)
     return verdict

@@ -9,17 +9,17 @@ from helpers.classroom.answers import Verdict, as_number, portable, shown
 from helpers.classroom.common import SECONDS, answer_hint, borrowed_hint, borrowed_in, keeps_random_state
 from helpers.classroom.sandbox import borrowed_code, run_learner, watch_helpers_calls
 from helpers.gradients import gradient_means
+from helpers.language import say
 from helpers.network import ExampleDeepNeuralNetwork, sample_input
 
 NAMES = ["my_gradient_means"]
-CASES = [  # (case, seed, layer sizes, use_shortcut)
-    ("the book's network", 123, [3, 3, 3, 3, 3, 1], False),
-    ("a network with shortcuts, [2, 4, 4, 1]", 7, [2, 4, 4, 1], True),
+CASES = [  # (case: its words' key in the message tables, seed, layer sizes, use_shortcut)
+    ("case_book", 123, [3, 3, 3, 3, 3, 1], False),
+    ("case_with_shortcuts", 7, [2, 4, 4, 1], True),
 ]
 # The parts and their points: the values are the exercise; the biases left in cost less than a
 # measure that lets positive and negative gradients cancel.
-PARTS = [("one entry per weight matrix, in layer order", 0.5), ("the values match on every network", 1.0),
-         ("a second call gives the same numbers", 0.5)]
+PARTS = [("part_entries", 0.5), ("part_values", 1.0), ("part_second_call", 0.5)]  # (keys in the message tables)
 
 
 @keeps_random_state
@@ -41,7 +41,7 @@ def case_model(case):
 def probe(function, cases, seconds=SECONDS):
     """Call `function(model, x)` twice on each case's network (the same model both times)."""
     if not callable(function):
-        missing = f"NotDefined: my_gradient_means is {shown(portable(function))}, not a function: run its cell"
+        missing = "NotDefined: " + say("not_a_function", value=shown(portable(function)))
         return {"borrowed": [], "calls": [{"error": missing, "result": None} for _ in range(2 * len(cases))]}
     borrowed = {borrowed_code(function)} - {None}
     calls = []
@@ -60,16 +60,16 @@ def loss_variants(output):
         None: torch.nn.functional.mse_loss(output, torch.zeros_like(output)),
         "loss = output.mean()": output.mean(),
         "loss = output.sum()": output.sum(),
-        "the squared error against a target of ones": torch.nn.functional.mse_loss(output, torch.ones_like(output)),
+        "loss_against_ones": torch.nn.functional.mse_loss(output, torch.ones_like(output)),
     }
 
 
-REDUCTIONS = {
+REDUCTIONS = {  # (keys in the message tables)
     None: lambda g, p: g.abs().mean(),
-    "the mean without the absolute value (positive and negative gradients cancel)": lambda g, p: g.mean(),
-    "the sum instead of the mean": lambda g, p: g.abs().sum(),
-    "the largest value instead of the mean": lambda g, p: g.abs().max(),
-    "the mean of the weights instead of their gradients": lambda g, p: p.abs().mean(),
+    "reduction_signed_mean": lambda g, p: g.mean(),
+    "reduction_sum": lambda g, p: g.abs().sum(),
+    "reduction_max": lambda g, p: g.abs().max(),
+    "reduction_weights": lambda g, p: p.abs().mean(),
 }
 
 
@@ -84,10 +84,9 @@ def diagnose_values(case, values):
             if loss_name is None and reduction_name is None:
                 return None
             if loss_name is not None:
-                return (f"the loss differs: your numbers match {loss_name}; the exercise's loss is the mean squared "
-                        "error against zeros, nn.functional.mse_loss(output, torch.zeros_like(output))")
-            return f"wrong reduction: this is {reduction_name}; use param.grad.abs().mean()"
-    return "the values differ: for each weight matrix take param.grad.abs().mean() after one backward pass of the loss"
+                return say("loss_differs", loss=loss_name if loss_name.startswith("loss =") else say(loss_name))
+            return say("wrong_reduction", reduction=say(reduction_name))
+    return say("values_differ")
 
 
 def read_values(result, names):
@@ -96,11 +95,10 @@ def read_values(result, names):
     for name in names:
         value = result[name]
         if value is None:
-            return None, (f"the value for {name!r} is None: param.grad stays None until backward() has run on a "
-                          "loss that depends on it")
+            return None, say("value_is_none", name=repr(name))
         number, problem = as_number(value)
         if problem:
-            return None, f"the value for {name!r}: {problem}"
+            return None, say("value_for", name=repr(name), problem=problem)
         values.append(number)
     return values, None
 
@@ -115,11 +113,11 @@ def weight_entries(result, expected):
 
 
 def judge(probe, cases, course=None):
-    verdict = Verdict("Mean absolute gradient of each weight")
+    verdict = Verdict(say("title_gradient_means"))
     borrowed = sorted(set(probe["borrowed"]) | set(borrowed_in(call["error"] for call in probe["calls"])))
     if borrowed:
         for part, points in PARTS:
-            verdict.add(part, False, borrowed_hint("my_gradient_means", borrowed), points)
+            verdict.add(say(part), False, borrowed_hint("my_gradient_means", borrowed), points)
         return verdict
     keys_hint = values_hint = repeat_hint = None
     for index, case in enumerate(cases):
@@ -127,19 +125,19 @@ def judge(probe, cases, course=None):
         first, second = probe["calls"][2 * index], probe["calls"][2 * index + 1]
         result = first["result"]
         if first["error"] is not None or not isinstance(result, dict) or "callable" in result or "repr" in result:
-            problem = (f"on {case['case']}: {answer_hint(first['error'])}" if first["error"] is not None
-                       else f"return a dict {{name: value}}, not {shown(result)}")
+            problem = (say("on_case", case=say(case["case"]), problem=answer_hint(first["error"]))
+                       if first["error"] is not None else say("return_a_dict", value=shown(result)))
             keys_hint, values_hint, repeat_hint = keys_hint or problem, values_hint or problem, repeat_hint or problem
             continue
         if list(result) != list(expected):
             if any("bias" in name for name in result):
-                keys_hint = keys_hint or ("biases included: keep only parameters whose name ends in 'weight' "
-                                          "(the book compares weight matrices)")
+                keys_hint = keys_hint or say("biases_included")
             else:
-                keys_hint = keys_hint or f"on {case['case']}: expected the keys {list(expected)}, got {list(result)}"
+                keys_hint = keys_hint or say("on_case", case=say(case["case"]),
+                                             problem=say("expected_keys", expected=list(expected), got=list(result)))
         if weight_entries(result, expected) is None:  # the weights' values cannot be read: judged no further
-            values_hint = values_hint or "give an entry for every weight matrix first"
-            repeat_hint = repeat_hint or "give an entry for every weight matrix first"
+            values_hint = values_hint or say("every_weight_first")
+            repeat_hint = repeat_hint or say("every_weight_first")
             continue
         values, problem = read_values(result, expected)
         if problem:
@@ -148,20 +146,19 @@ def judge(probe, cases, course=None):
         if not all(math.isclose(v, e, rel_tol=1e-5, abs_tol=1e-12) for v, e in zip(values, expected.values())):
             values_hint = values_hint or diagnose_values(case, values)
         if second["error"] is not None:
-            repeat_hint = repeat_hint or f"the second call failed: {answer_hint(second['error'])}"
+            repeat_hint = repeat_hint or say("second_call_failed", problem=answer_hint(second["error"]))
             continue
         again = second["result"]
         if weight_entries(again, expected) is None:
-            repeat_hint = repeat_hint or "the second call returned other keys than the first"
+            repeat_hint = repeat_hint or say("second_call_keys")
             continue
         again, problem = read_values(again, expected)
         if problem:
-            repeat_hint = repeat_hint or f"the second call: {problem}"
+            repeat_hint = repeat_hint or say("second_call_problem", problem=problem)
         elif all(math.isclose(a, 2 * v, rel_tol=1e-4) for a, v in zip(again, values)) and any(values):
-            repeat_hint = repeat_hint or ("gradients accumulated across calls (the second call gave twice the first): "
-                                          "clear them before backward with model.zero_grad(), or use torch.autograd.grad")
+            repeat_hint = repeat_hint or say("gradients_accumulated")
         elif not all(math.isclose(a, v, rel_tol=1e-6, abs_tol=1e-12) for a, v in zip(again, values)):
-            repeat_hint = repeat_hint or "the second call gave other numbers than the first"
+            repeat_hint = repeat_hint or say("second_call_numbers")
     for (part, points), hint in zip(PARTS, [keys_hint, values_hint, repeat_hint]):
-        verdict.add(part, hint is None, hint or "", points)
+        verdict.add(say(part), hint is None, hint or "", points)
     return verdict

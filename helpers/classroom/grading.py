@@ -36,6 +36,7 @@ from helpers.classroom.answers import Verdict, portable
 from helpers.classroom.channel import Channel
 from helpers.classroom.common import answer_hint
 from helpers.classroom.course import DEFAULT, Course
+from helpers.language import LANGUAGES, say, speaking
 
 # What the notebook's locked set-up cells define, run before the learner's answer cells.
 PREAMBLE = """
@@ -81,13 +82,22 @@ def answer_sources(cells):
     return sources
 
 
+def notebook_language(metadata):
+    """The language a notebook's hints are written in: its metadata's helpers.language ("zh" in
+    the Chinese edition's exercises), else English."""
+    chosen = metadata.get("helpers") if isinstance(metadata, dict) else None
+    chosen = chosen.get("language") if isinstance(chosen, dict) else None
+    return chosen if isinstance(chosen, str) and chosen in LANGUAGES else "en"
+
+
 def read_notebook(path):
-    """The answer sources of the notebook file at PATH ({} if it cannot be read)."""
+    """(the answer sources, the language) of the notebook file at PATH (({}, "en") if it cannot be read)."""
     try:
         with open(path, encoding="utf-8") as file:
-            return answer_sources(json.load(file).get("cells"))
+            notebook = json.load(file)
+        return answer_sources(notebook.get("cells")), notebook_language(notebook.get("metadata"))
     except (OSError, ValueError, AttributeError, TypeError):
-        return {}
+        return {}, "en"
 
 
 def transformed(source):
@@ -158,9 +168,10 @@ class ForkedWorker:
         return self.returncode
 
 
-def failed(exercise, part, hint):
-    verdict = Verdict(f"Exercise '{exercise}'")
-    verdict.add(part, False, hint, EXERCISES[exercise][1])
+def failed(exercise, part, hint, **values):
+    """A verdict of no points for EXERCISE: its one PART failed with HINT (keys in the message tables)."""
+    verdict = Verdict(say("title_exercise", exercise=exercise))
+    verdict.add(say(part), False, say(hint, **values), EXERCISES[exercise][1])
     return verdict
 
 
@@ -239,8 +250,13 @@ class Judge:
         self.stop_worker()  # stopped, silent or out of step: a fresh one for the next submission
         return None
 
-    def grade(self, sources, course=DEFAULT):
-        """{exercise: Verdict} for a submission's answer SOURCES ({grade_id: source})."""
+    def grade(self, sources, course=DEFAULT, language="en"):
+        """{exercise: Verdict} for a submission's answer SOURCES ({grade_id: source}), its hints in
+        LANGUAGE (the notebook's)."""
+        with speaking(language):
+            return self.graded(sources, course, language)
+
+    def graded(self, sources, course, language):
         self.requests += 1
         refused = {}
         cells = []
@@ -257,7 +273,7 @@ class Judge:
                 continue
             jobs.append({"exercise": exercise, "cells": cells[: index + 1], "preamble": preamble(course),
                          "cases": encoded_cases(exercise)[1], "cell_seconds": self.cell_seconds})
-        request = {"id": self.requests, "jobs": jobs, "job_seconds": self.job_seconds}
+        request = {"id": self.requests, "jobs": jobs, "job_seconds": self.job_seconds, "language": language}
         outcomes = self.run_worker(request) if jobs else {}
         if outcomes is None:  # once more with a fresh worker (a learner's code may have stopped it)
             outcomes = self.run_worker(request)
@@ -268,40 +284,36 @@ class Judge:
 
     def verdict(self, exercise, sources, refused, outcomes, course):
         if exercise not in sources:
-            return failed(exercise, "your answer cell", "the answer cell is missing from the notebook")
+            return failed(exercise, "part_answer_cell", "cell_missing")
         if exercise in refused:
-            return failed(exercise, "your answer cell", policy.hint(refused[exercise]))
+            return failed(exercise, "part_answer_cell", "refused", why=policy.hint(refused[exercise]))
         if outcomes is None:
-            return failed(exercise, "your answer cells run", "the grader's worker stopped while running your answer "
-                          "cells, twice; your instructor has the grading log")
+            return failed(exercise, "part_cells_run", "worker_stopped_twice")
         outcome = outcomes.get(exercise)
         if outcome is None:
-            return failed(exercise, "your answer cells run", "no result came back for this exercise")
+            return failed(exercise, "part_cells_run", "no_result")
         if outcome["status"] == "timeout":
-            return failed(exercise, "your answer finishes", f"your answer cells did not finish within "
-                          f"{self.job_seconds:g} s (an endless loop?)")
+            return failed(exercise, "part_finishes", "cells_took_too_long", seconds=f"{self.job_seconds:g}")
         if outcome["status"] == "too big":
-            return failed(exercise, "your answer can be read", "your answer produced more data than the grader reads")
+            return failed(exercise, "part_readable", "too_much_data")
         if outcome["status"] != "done":
-            return failed(exercise, "your answer runs", "your answer cells stopped Python itself (os._exit, a crash, "
-                          "or more memory than the grader allows) before they could be checked")
+            return failed(exercise, "part_runs", "stopped_python")
         try:
             result = torch.load(io.BytesIO(base64.b64decode(outcome["result"])), weights_only=True)
             data, error = result["data"], result["answer_error"]
         except Exception:  # whatever came back, it is not what the worker writes
-            return failed(exercise, "your answer can be read", "the grader could not read what your answer produced")
+            return failed(exercise, "part_readable", "unreadable")
         module = EXERCISES[exercise][0]
         cases = encoded_cases(exercise)[0]
         try:
             verdict = module.judge(data, cases, course)
         except Exception as problem:  # data of an unexpected shape: judged as not readable
-            return failed(exercise, "your answer can be read", f"the grader could not judge your answer ({problem!r})")
+            return failed(exercise, "part_readable", "could_not_judge", problem=repr(problem))
         if error is not None and not verdict.passed:  # first: it is what the other hints follow from
-            verdict.results.insert(0, ("your answer cell runs without an error", False, answer_hint(error), 0.0))
+            verdict.results.insert(0, (say("part_no_error"), False, answer_hint(error), 0.0))
         for cell, status in outcome.get("left_out", []):
-            what = "did not finish" if status == "timeout" else "stopped Python"
-            verdict.add(f"answer cell '{cell}' (run before this one)", False,
-                        f"it {what}, so it was left out when this exercise was graded", 0.0)
+            verdict.add(say("part_earlier_cell", cell=cell), False,
+                        say("left_out_timeout" if status == "timeout" else "left_out_stopped"), 0.0)
         return verdict
 
 
@@ -323,8 +335,10 @@ def serve(channel):
                 return
             try:
                 course = Course.from_dict(request.get("course") or {})
-                verdicts = judge.grade(request["sources"], course)
-                reply = {"id": request["id"], "verdicts": {e: summary(e, v) for e, v in verdicts.items()}}
+                language = request.get("language", "en")
+                verdicts = judge.grade(request["sources"], course, language)
+                with speaking(language):
+                    reply = {"id": request["id"], "verdicts": {e: summary(e, v) for e, v in verdicts.items()}}
             except Exception as problem:  # a bad request: said so, and the judge goes on
                 reply = {"id": request.get("id") if isinstance(request, dict) else None, "error": repr(problem)}
             channel.send(reply)
@@ -346,18 +360,20 @@ def main(argv):
         parser.error(f"--course: {problem}")
     if not os.path.exists(args.notebook):
         parser.error(f"notebook: no file {args.notebook!r}")
+    sources, language = read_notebook(args.notebook)
     judge = Judge()
     try:
-        verdicts = judge.grade(read_notebook(args.notebook), course)
+        verdicts = judge.grade(sources, course, language)
     finally:
         judge.close()
     total = 0.0
-    for exercise, verdict in verdicts.items():
-        result = summary(exercise, verdict)
-        total += result["score"]
-        print(result["text"])
-        print(f"score: {result['score']:g} of {result['points']:g}\n")
-    print(f"total: {total:g} of {sum(points for _, points in EXERCISES.values()):g}")
+    with speaking(language):
+        for exercise, verdict in verdicts.items():
+            result = summary(exercise, verdict)
+            total += result["score"]
+            print(result["text"])
+            print(say("score_line", score=f"{result['score']:g}", points=f"{result['points']:g}") + "\n")
+        print(say("total_line", total=f"{total:g}", points=f"{sum(points for _, points in EXERCISES.values()):g}"))
     return 0
 
 

@@ -29,7 +29,8 @@ from nbgrader.preprocessors import Execute
 from traitlets import Dict, Integer
 
 from helpers.classroom.channel import Channel
-from helpers.classroom.grading import ANSWER_CELLS, answer_sources
+from helpers.classroom.grading import ANSWER_CELLS, answer_sources, notebook_language
+from helpers.language import say, speaking
 
 
 def graded_exercise(cell):
@@ -59,9 +60,9 @@ class JudgeProcess:
         os.close(fd)
         self.asked = 0
 
-    def ask(self, sources, course):
+    def ask(self, sources, course, language="en"):
         self.asked += 1
-        self.channel.send({"id": self.asked, "sources": sources, "course": dict(course)})
+        self.channel.send({"id": self.asked, "sources": sources, "course": dict(course), "language": language})
         return self.asked
 
     def answer(self, ticket, seconds):
@@ -114,26 +115,28 @@ class GradeOutsideKernel(Execute):
         cls = type(self)
         if cls.judge is None or cls.judge.process.poll() is not None:
             cls.judge = JudgeProcess(self.log)
-        sources = answer_sources(nb.cells)
-        ticket = cls.judge.ask(sources, self.course)
+        sources, language = answer_sources(nb.cells), notebook_language(nb.get("metadata"))
+        with speaking(language):  # the feedback's own notes in the notebook's language
+            return self.graded(nb, resources, km, sources, language)
+
+    def graded(self, nb, resources, km, sources, language):
+        cls = type(self)
+        ticket = cls.judge.ask(sources, self.course, language)
         self._started, self._stopped = time.monotonic(), None
         self._printed, self._running = {}, None
         try:
             nb, resources = super().preprocess(nb, resources, km)
         except DeadKernelError:
-            self.note(self._running, "KernelDied", "the kernel stopped while running this cell (os._exit, a crash, or "
-                      "too much memory); the cells after it were not run for this feedback. Your answers were "
-                      "graded apart from the kernel.")
+            self.note(self._running, "KernelDied", say("kernel_died"))
         except Exception as error:  # the kernel could not start or answer: the points still come from the judge
             self.log.warning("executing the notebook for its feedback failed: %r", error)
-            self.note(self._running, "NotRun", f"this notebook could not be run for the feedback ({error!r}); your "
-                      "answers were graded apart from it.")
+            self.note(self._running, "NotRun", say("feedback_not_run", error=repr(error)))
         verdicts, problem = cls.judge.answer(ticket, self.judge_seconds)
         if problem:  # once more with a fresh judge (something may have stopped this one)
             self.log.warning("the judge failed (%s); asking a fresh one", problem)
             cls.judge.close()
             cls.judge = JudgeProcess(self.log)
-            verdicts, problem = cls.judge.answer(cls.judge.ask(sources, self.course), self.judge_seconds)
+            verdicts, problem = cls.judge.answer(cls.judge.ask(sources, self.course, language), self.judge_seconds)
         if problem:
             self.log.error("grading failed: %s", problem)
             cls.judge.close()
@@ -158,8 +161,7 @@ class GradeOutsideKernel(Execute):
             return cell, resources  # not run in the learner's kernel: the judge writes its outputs
         if self._stopped is None and time.monotonic() - self._started > self.notebook_seconds:
             self._stopped = index
-            self.note(cell, "NotRun", f"the notebook ran for over {self.notebook_seconds} s, so this cell and the "
-                      "ones after it were not run for the feedback; your answers were graded apart from it.")
+            self.note(cell, "NotRun", say("notebook_too_long", seconds=self.notebook_seconds))
         if self._stopped is not None:
             return cell, resources
         return super().preprocess_cell(cell, resources, index)
@@ -171,7 +173,7 @@ class GradeOutsideKernel(Execute):
         if self._printed[cell_index] > self.output_bytes:
             if not any(out.get("ename") == "OutputCutOff" for out in outs):
                 outs.append(new_output("error", ename="OutputCutOff", evalue="", traceback=[
-                    f"OutputCutOff: this cell printed over {self.output_bytes:,} characters; the rest is not shown."]))
+                    "OutputCutOff: " + say("output_cut_off", limit=f"{self.output_bytes:,}")]))
             return None
         return super().output(outs, msg, display_id, cell_index)
 

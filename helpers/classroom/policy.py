@@ -13,6 +13,8 @@ own code loaded again, the grader's modules patched, the profiler switched off.
 import ast
 import re
 
+from helpers.language import say
+
 # Modules an answer cell may import (and their submodules).
 IMPORTS = {"math", "cmath", "statistics", "functools", "itertools", "operator", "collections", "dataclasses",
            "typing", "random", "numbers", "decimal", "fractions", "torch", "numpy", "matplotlib", "helpers", "tqdm"}
@@ -94,7 +96,7 @@ def check(tree, found, line=None):
     stands in the cell)."""
 
     def note(what, node):
-        phrase = f"{what} (line {line or getattr(node, 'lineno', '?')})"
+        phrase = say("on_line", what=what, line=line or getattr(node, "lineno", "?"))
         if phrase not in found:
             found.append(phrase)
 
@@ -106,10 +108,10 @@ def check(tree, found, line=None):
         magics.add(id(node.func.value.func))
         name, codes = called
         if codes is None:
-            note(f"the magic %{name} {node.args[1].value[:40]}".rstrip(), node)
+            note(say("the_magic", magic=f"%{name} {node.args[1].value[:40]}".rstrip()), node)
         for code in codes or []:
             if code is None:
-                note(f"%{name} with code the grader cannot read", node)
+                note(say("unreadable_magic", magic=f"%{name}"), node)
             else:
                 check(code, found, line or node.lineno)
     for node in ast.walk(tree):
@@ -136,9 +138,8 @@ def check(tree, found, line=None):
         elif isinstance(node, ast.Attribute) and refused_attribute(node.attr):
             note(f"`.{node.attr}`", node)
         elif isinstance(node, (ast.Global, ast.Nonlocal)) and any(name.startswith("__") for name in node.names):
-            note("a global dunder name", node)
+            note(say("global_dunder"), node)
 
 
 def hint(found):
-    return (f"the grader does not run this answer cell: it uses {', '.join(found)}. Answers are computed in the "
-            "cell itself, without reading files, loading other code or reaching into Python's internals")
+    return say("policy_refused", found=say("list_sep").join(found))

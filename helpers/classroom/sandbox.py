@@ -19,6 +19,8 @@ import traceback
 
 import torch
 
+from helpers.language import say
+
 HELPERS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the helpers package
 LIBRARY_DIRS = tuple(
     {HELPERS_DIR, sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(os.path.abspath(torch.__file__)))}
@@ -112,13 +114,13 @@ def is_learner_code(filename):
 def describe_exception(error):
     """`ValueError: message (line 12: x = x + y)`, naming the learner's line, not ours."""
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if is_learner_code(frame.filename)]
-    where = f" (line {frames[-1].lineno}: {frames[-1].line.strip()})" if frames and frames[-1].line else ""
+    where = say("at_line", line=frames[-1].lineno, code=frames[-1].line.strip()) if frames and frames[-1].line else ""
     try:
         text = str(error)
     except BaseException:  # a learner's exception whose str() fails
         text = ""
     if len(text) > 300:  # a hint stays a hint, however long the message
-        text = text[:300] + f"... ({len(text):,} characters)"
+        text = text[:300] + say("characters_in_all", n=f"{len(text):,}")
     message = f": {text}" if text else ""
     return f"{type(error).__name__}{message}{where}"
 
@@ -151,7 +153,7 @@ class CappedText(io.TextIOBase):
     def text(self):
         kept = "".join(self.kept)
         if self.total > self.limit:
-            kept += f"\n... ({self.total - self.limit:,} more characters printed by your code, not shown)\n"
+            kept += say("more_printed", n=f"{self.total - self.limit:,}")
         return kept
 
 
@@ -179,11 +181,11 @@ def run_learner(action, seconds=5.0):
         with kept_global_state(), capped_output(), time_limit(seconds):
             return action(), None
     except TookTooLong:
-        return None, f"TookTooLong: your code did not finish within {seconds:g} s (an endless loop?)"
+        return None, "TookTooLong: " + say("took_too_long", seconds=f"{seconds:g}")
     except KeyboardInterrupt:
         raise  # the learner (or the grader's time limit) stopped the cell: let it stop
     except SystemExit as error:
-        return None, f"SystemExit: your code called sys.exit({'' if error.code is None else repr(error.code)})"
+        return None, "SystemExit: " + say("called_exit", code="" if error.code is None else repr(error.code))
     except BaseException as error:  # a learner's code can raise anything; report it, never crash
         return None, describe_exception(error)
 

@@ -42,8 +42,10 @@ import time
 
 LIMITS = {"memory_bytes": 2**30, "cpu_seconds": 60, "file_bytes": 16 * 2**20, "result_bytes": 8 * 2**20}
 # helpers modules whose functions a child of exercise 1 or 2 keeps: what builds the network and
-# checks arguments, and the classroom's own probing code (every other function is a stand-in).
-KEEP = ("helpers.network", "helpers.arguments", "helpers.claims", "helpers.classroom")
+# checks arguments, the classroom's own probing code, and the words of its hints (every other
+# function is a stand-in).
+KEEP = ("helpers.network", "helpers.arguments", "helpers.claims", "helpers.classroom", "helpers.language",
+        "helpers.messages_")
 STAND_IN_ERROR = "Borrowed"
 
 
@@ -97,6 +99,12 @@ def install_stand_ins(exercise):
         replace_with_stand_in(function, qualified, where)
 
 
+def magic_refused(magic):
+    from helpers.language import say
+
+    return say("magic_not_run", magic=magic)
+
+
 class Magics:
     """What the answer cells' magics need of IPython, as a kernel would run them: %time and
     %timeit run their code once, %matplotlib does nothing; the policy refuses every other magic."""
@@ -109,13 +117,13 @@ class Magics:
             code = re.sub(r"^(\s*-\w+(\s+\d+)?)+\s+", "", line)  # without the options (-n 3 -r 2 ...)
             exec(compile(code, "<magic>", "exec"), self.namespace)
         elif name != "matplotlib":
-            raise NotImplementedError(f"the magic %{name} is not run by the grader")
+            raise NotImplementedError(magic_refused(f"%{name}"))
 
     def run_cell_magic(self, name, line, cell):
         if name in ("time", "timeit"):
             exec(compile(cell, "<magic>", "exec"), self.namespace)
         else:
-            raise NotImplementedError(f"the magic %%{name} is not run by the grader")
+            raise NotImplementedError(magic_refused(f"%%{name}"))
 
 
 def quiet():
@@ -133,6 +141,7 @@ def run_child(job, result_fd):
 
     from helpers.classroom import grading, sandbox
     from helpers.classroom.answers import portable
+    from helpers.language import say
 
     def send(message):
         write_all(result_fd, (json.dumps(message) + "\n").encode())
@@ -151,12 +160,12 @@ def run_child(job, result_fd):
         transform = str
     namespace = {"__name__": "__main__", "get_ipython": lambda: Magics(namespace)}
     exec(job["preamble"], namespace)
-    error = "NotDefined: the answer cell is missing from the notebook"
+    error = "NotDefined: " + say("cell_missing")
     for grade_id, source in job["cells"]:
         send({"cell": grade_id})
         if source is None:  # left out: the grader does not run it (see the verdict of its exercise)
             if grade_id == exercise:
-                error = "NotRun: this answer cell was not run"
+                error = "NotRun: " + say("cell_not_run")
             continue
 
         def execute(grade_id=grade_id, source=source):
@@ -325,11 +334,17 @@ def run_jobs(jobs, job_seconds):
 def grade_submission(request):
     """All of a submission's jobs, each again without a cell that killed it or ran out of time
     (when that cell is not the job's own answer cell)."""
+    from helpers.language import speaking
+
+    with speaking(request.get("language", "en")):  # (the children it forks speak it too)
+        return graded_submission(request["jobs"], request["job_seconds"])
+
+
+def graded_submission(jobs, job_seconds):
     outcomes = {}
-    jobs = request["jobs"]
     while jobs:
         again = []
-        for exercise, state in run_jobs(jobs, request["job_seconds"]):
+        for exercise, state in run_jobs(jobs, job_seconds):
             job, cell = state["job"], state["cell"]
             if state["status"] in ("died", "timeout") and cell not in (None, exercise):
                 cells = [[grade_id, None if grade_id == cell else source] for grade_id, source in job["cells"]]
