@@ -8,7 +8,8 @@
 #                folder, with nbgrader's menu and Formgrader (see notebooks/exercises/README.md)
 # make execute   re-run every notebook top to bottom in a fresh kernel and store the outputs
 #                (the Chinese edition, notebooks/zh/, takes them over: tools/zh_notebooks.py)
-# make exercises regenerate the student version of the exercises with nbgrader
+# make exercises regenerate the student version of the exercises with nbgrader (then make zh)
+# make zh        rebuild the Chinese edition, notebooks/zh/, from the English and run it
 # make bench     print the benchmarks' figures (nbval cost, explorer speed, autograde time)
 # make explorer  serve the gradient explorer alone (controls and figure, no code) with Voila,
 #                for a projector: open the address it prints
@@ -51,7 +52,7 @@ PORT ?= 8888
 EXPLORER_PORT ?= 8866
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup setup-test setup-classroom lab instructor explorer test execute exercises bench clean
+.PHONY: setup setup-test setup-classroom lab instructor explorer test execute exercises zh bench clean
 
 # First make sure .venv belongs to $(PYTHON) (tools/venv_guard.py removes it if not), then
 # build or update it in a second make, which sees the venv as it is now.
@@ -116,7 +117,17 @@ exercises: setup-classroom
 	    generate_assignment shortcuts --force
 	$(NBCONVERT) --allow-errors notebooks/exercises/release/*/*.ipynb
 	$(PY) tools/normalize_outputs.py notebooks/exercises/release/*/*.ipynb
-	$(PY) tools/zh_notebooks.py  # the Chinese edition takes the new code cells and their outputs
+	$(MAKE) --no-print-directory zh
+
+# The Chinese edition (tools/zh_notebooks.py): the English code cells and language-free outputs,
+# then a run of its own for the outputs in Chinese (figures, the exercises' hints); a figure text
+# with no Chinese in helpers/messages_zh.py fails the run (HELPERS_UNTRANSLATED=raise).
+zh: setup-test
+	$(PY) tools/zh_notebooks.py
+	HELPERS_UNTRANSLATED=raise $(NBCONVERT) notebooks/zh/0*.ipynb
+	HELPERS_UNTRANSLATED=raise $(NBCONVERT) --allow-errors notebooks/zh/exercises.ipynb
+	$(PY) tools/normalize_outputs.py notebooks/zh/*.ipynb
+	$(PY) tools/zh_notebooks.py
 
 bench: setup-test
 	$(PY) benchmarks/nbval_cost.py

@@ -24,7 +24,7 @@ from torch import nn
 
 from helpers.arguments import WIDTH_LIMIT, check_bool, check_choice, check_int, check_seed
 from helpers.figures import COLORS, LINESTYLES, described
-from helpers.language import message
+from helpers.language import message, translated
 from helpers.network import ExampleDeepNeuralNetwork
 from helpers.transformer import LayerNorm
 
@@ -98,6 +98,8 @@ def shattering(depths, use_shortcut, width=64, points=256, seeds=range(5)):
 
 def plot_input_gradients(xs, curves, title, alt):
     """One panel per entry of CURVES (label -> gradients over XS), one above the other."""
+    title, alt = translated(title), translated(alt)  # a notebook's English words, in the figures' language
+    curves = translated(curves)
     fig = Figure(figsize=(7, 1.6 + 1.6 * len(curves)), layout="constrained")
     axes = fig.subplots(len(curves), 1, sharex=True, squeeze=False)[:, 0]
     for i, (ax, (label, values)) in enumerate(zip(axes, curves.items())):

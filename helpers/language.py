@@ -15,15 +15,19 @@ figures keep their English labels (boxes in place of characters help nobody).
 
 import contextlib
 import glob
+import json
 import os
+import re
 import sys
 from functools import lru_cache
 
 from helpers.arguments import check_choice
 from helpers.messages_en import MESSAGES as ENGLISH
+from helpers.messages_zh import FIGURE_TEXTS
 from helpers.messages_zh import MESSAGES as CHINESE
 
 TABLES = {"en": ENGLISH, "zh": CHINESE}
+CJK = re.compile(r"[\u4e00-\u9fff]")
 LANGUAGES = tuple(TABLES)
 # Fonts with Chinese glyphs, in order of preference: Debian's and Binder's (fonts-wqy-microhei,
 # fonts-noto-cjk), conda-forge's font-ttf-noto-cjk, and the ones macOS and Windows ship.
@@ -78,6 +82,53 @@ def speaking(name):
         yield
     finally:
         _state["language"] = before
+
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
+# Names that stay as they are in a Chinese figure: the activations, and names from the code (the
+# remedies of notebook 06: none, scaled, pre_ln).
+KEPT_NAMES = re.compile(r"\b(?:(?i:sigmoid|tanh|gelu_tanh|gelu|relu)|Pre-LN|Post-LN|log10|ln|use_shortcut|True|False|x1|x2|"
+                        r"d output / d x|none|scaled|pre_ln)\b")
+
+
+def template(text):
+    """TEXT with each number as {} (and its own braces doubled): the key of its translation, and
+    the numbers, in order."""
+    escaped = text.replace("{", "{{").replace("}", "}}")
+    return NUMBER.sub("{}", escaped), NUMBER.findall(escaped)
+
+
+def needs_words(text):
+    """Whether TEXT holds English words to translate (not a number, a name like 'sigmoid', or Chinese)."""
+    return not CJK.search(text) and bool(LATIN_WORDS.search(KEPT_NAMES.sub("", text)))
+
+
+def translated(value):
+    """What a notebook passes to a figure (a title, a label, alt text, or a dict whose keys are
+    legend labels), in the figures' language. The Chinese edition's notebooks run the English
+    code, so their English strings are looked up in `FIGURE_TEXTS` of messages_zh.py, keyed by the
+    English text with its numbers as {} (the numbers go back in, in order). A text with no entry
+    stays as it is; with HELPERS_UNTRANSLATED=raise in the environment (the tests), it raises; with
+    HELPERS_UNTRANSLATED=<file>, its key is added to that file."""
+    if figure_language() == "en" or value is None:
+        return value
+    if isinstance(value, dict):
+        return {translated(key) if isinstance(key, str) else key: item for key, item in value.items()}
+    if not isinstance(value, str) or not needs_words(value):
+        return value
+    key, numbers = template(value)
+    chinese = FIGURE_TEXTS.get(key)
+    if chinese is not None:
+        return chinese.format(*numbers)
+    missing = os.environ.get("HELPERS_UNTRANSLATED")
+    if missing == "raise":
+        raise LookupError(f"no Chinese for the figure text {value!r}: add {key!r} to FIGURE_TEXTS in "
+                          "helpers/messages_zh.py")
+    if missing:  # a file that collects them, one per line
+        with open(missing, "a", encoding="utf-8") as file:
+            file.write(json.dumps(key, ensure_ascii=False) + "\n")
+    return value
 
 
 def count(n, key):

@@ -311,3 +311,156 @@ MESSAGES = {
     "notebook_too_long": "笔记本运行超过了 {seconds} 秒，所以这个单元格及之后的单元格没有为反馈而运行；你的答案是在它之外评分的。",
     "output_cut_off": "这个单元格打印了超过 {limit} 个字符；其余部分未显示。",
 }
+
+# What the notebooks' own code passes to the figures (titles, axis labels, legend labels, alt
+# text), keyed by the English text with each number as {}; the numbers go back in, in order
+# (helpers.language.translated). The Chinese edition runs the English code cells, so this is how
+# its figures come out in Chinese.
+FIGURE_TEXTS = {
+    # 01
+    "Without shortcuts, the first layer gets only about a {}th of the last layer's gradient":
+        "无快捷连接时，第一层得到的梯度只有最后一层的约 {} 分之一",
+    ("The first layer gets only about a {}th of the last layer's gradient. Line chart, log scale: mean |gradient| per "
+     "layer, {} at layers.{} (output side) down to {} at layers.{} and {} at layers.{}."):
+        ("第一层得到的梯度只有最后一层的约 {0} 分之一。对数刻度折线图：每层的平均 |梯度|，从 layers.{2}（输出端）的 {1} "
+         "降到 layers.{4} 的 {3} 和 layers.{6} 的 {5}。"),
+    "without shortcuts": "无快捷连接",
+    "Without shortcuts, the first layer's share of the gradient falls roughly geometrically with depth":
+        "无快捷连接时，第一层所得梯度的占比随深度大致按几何级数下降",
+    "gelu, no shortcuts": "gelu，无快捷连接",
+    "tanh, no shortcuts": "tanh，无快捷连接",
+    "sigmoid, no shortcuts": "sigmoid，无快捷连接",
+    # 02
+    "Without shortcuts the gradient fades toward the first layer; with them it stays above {}":
+        "无快捷连接时，梯度越靠近第一层越弱；有快捷连接时，它始终高于 {}",
+    ("Without shortcuts the gradient fades toward the first layer; with them it stays above {}. Log-scale line chart, "
+     "first layer on the left: without shortcuts {}, a dip to {} at layers.{}, a climb to {}; with shortcuts {} to {} "
+     "over four layers (up at layers.{}, down at layers.{}), then {}."):
+        ("无快捷连接时，梯度越靠近第一层越弱；有快捷连接时，它始终高于 {0}。对数刻度折线图，第一层在左：无快捷连接时从 {1} "
+         "开始，在 layers.{3} 处降到 {2}，再升到 {4}；有快捷连接时在四层内从 {5} 到 {6}（在 layers.{7} 处上升，"
+         "在 layers.{8} 处下降），最后为 {9}。"),
+    "with shortcuts": "有快捷连接",
+    "Up to {} layers, shortcuts keep the first layer's share above {}; without them it falls below {}⁻¹⁷":
+        "直到 {} 层，快捷连接都让第一层的占比保持在 {} 以上；没有快捷连接时，它降到 {}⁻¹⁷ 以下",
+    ("Up to {} layers, shortcuts keep the first layer's share above {}; without them it falls below {}⁻¹⁷. Log-scale "
+     "line chart of the ratio against depth: without shortcuts both lines fall steadily, to {}e-{} (GELU) and {}e-{} "
+     "(sigmoid); with shortcuts the sigmoid line declines to {}, the GELU line jumps up and down between {} and {}."):
+        ("直到 {} 层，快捷连接都让第一层的占比保持在 {} 以上；没有快捷连接时，它降到 {}⁻¹⁷ 以下。比值随深度变化的对数"
+         "刻度折线图：无快捷连接时两条线都稳步下降，降到 {}e-{}（GELU）和 {}e-{}（sigmoid）；有快捷连接时 sigmoid "
+         "的线降到 {}，GELU 的线在 {} 和 {} 之间上下跳动。"),
+    "gelu, shortcuts": "gelu，有快捷连接",
+    "sigmoid, shortcuts": "sigmoid，有快捷连接",
+    # 04
+    "The task: two spirals of {} points each, wound around each other": "任务：两条各有 {} 个点、相互缠绕的螺旋",
+    "Deep plain networks stay at the loss of guessing; shortcut networks learn":
+        "深的无快捷连接网络停在纯猜测的损失上；有快捷连接的网络能学会",
+    ("Deep plain networks stay at the loss of guessing; shortcut networks learn. Loss of the six networks over {} "
+     "steps, log scale: the {}- and {}-layer plain networks stay at ln {} (dotted), the others fall below; the "
+     "{}-layer shortcut loss jolts up at step {} ({} → {}), the {}-layer one's at step {} ({} → {})."):
+        ("深的无快捷连接网络停在纯猜测的损失上；有快捷连接的网络能学会。六个网络在 {} 步中的损失，对数刻度：{} 层和 {} "
+         "层的无快捷连接网络停在 ln {}（点线），其余的降到它以下；{} 层有快捷连接网络的损失在第 {} 步陡然上升"
+         "（{} → {}），{} 层的在第 {} 步（{} → {}）。"),
+    "{} layers, plain": "{} 层，无快捷连接",
+    "{} layers, shortcuts": "{} 层，有快捷连接",
+    "{} layers: without shortcuts layers {}-{} never get above {}⁻⁶; with shortcuts every layer always gets over {}⁻⁴":
+        "{} 层：无快捷连接时，第 {}-{} 层从未超过 {}⁻⁶；有快捷连接时，每一层始终高于 {}⁻⁴",
+    "read-out": "读出层",
+    "Without shortcuts the first-to-last ratio fades with depth; with shortcuts it stays above {} × {}⁻⁴ (grey: no ratio)":
+        "无快捷连接时，第一层与最后一层之比随深度衰减；有快捷连接时，它保持在 {} × {}⁻⁴ 以上（灰色：没有比值）",
+    ("Without shortcuts the first-to-last ratio fades with depth; with shortcuts it stays above {} × {}⁻⁴ (grey: no "
+     "ratio). Heatmaps of the ratio (dark: {}⁻³⁰ or less, bright: {}), depth {} to {} across, the activations down. "
+     "Grey cells without shortcuts: ReLU {} (depths {}-{}), sigmoid {} ({}-{}); with shortcuts: ReLU {} ({}-{}), each "
+     "GELU {} ({}-{}), sigmoid {} ({}-{})."):
+        ("无快捷连接时，第一层与最后一层之比随深度衰减；有快捷连接时，它保持在 {} × {}⁻⁴ 以上（灰色：没有比值）。比值的"
+         "热力图（暗：{}⁻³⁰ 或更小，亮：{}），横向为深度 {} 到 {}，纵向为各激活函数。无快捷连接时的灰色格子：ReLU {} 个"
+         "（深度 {}-{}），sigmoid {} 个（{}-{}）；有快捷连接时：ReLU {} 个（{}-{}），两种 GELU 各 {} 个（{}-{}），"
+         "sigmoid {} 个（{}-{}）。"),
+    "tanh network at initialisation: activations narrow from layer {} to layer {}, then hold":
+        "初始化时的 tanh 网络：激活值从第 {} 层到第 {} 层逐渐收窄，之后保持不变",
+    "tanh network at initialisation: the gradient shrinks at every layer from the top down, {} times from layer {} to layer {}":
+        "初始化时的 tanh 网络：梯度自上而下每层都在缩小，从第 {1} 层到第 {2} 层共缩小了 {0} 倍",
+    "tanh network at initialisation: for its size, layer {}'s weight gets the least gradient, the read-out's the most":
+        "初始化时的 tanh 网络：相对其大小，第 {} 层的权重得到的梯度最少，读出层的最多",
+    # 05
+    "With layer norm, no block's gradient vanishes, shortcuts or not": "有了层归一化，无论有没有快捷连接，没有哪个块的梯度消失",
+    ("Gradient norm of each block's feed-forward output weight, blocks {} to {}, on a log scale, one line per stack: "
+     "without shortcuts the lines rise from about {} at block {} to about {} at block {}; with shortcuts they lie "
+     "nearly flat, between {} and {}."):
+        ("第 {0} 到第 {1} 块中每块前馈网络输出权重的梯度范数，对数刻度，每个堆叠一条线：无快捷连接时，线从第 {3} 块的约 {2} "
+         "升到第 {5} 块的约 {4}；有快捷连接时，线几乎是平的，在 {6} 和 {7} 之间。"),
+    "Pre-LN, shortcuts": "Pre-LN，有快捷连接",
+    "Post-LN, shortcuts": "Post-LN，有快捷连接",
+    "Pre-LN, no shortcuts": "Pre-LN，无快捷连接",
+    "Post-LN, no shortcuts": "Post-LN，无快捷连接",
+    "block (input side on the left)": "块（左侧靠近输入）",
+    "gradient norm, feed-forward output weight": "梯度范数，前馈网络输出权重",
+    "Without shortcuts, every token comes to point the same way": "无快捷连接时，所有词元最终都指向同一个方向",
+    ("Mean cosine similarity between the tokens of a sequence after each of the {} blocks ({}: the embeddings), one "
+     "line per stack: without shortcuts it climbs from {} to {} by block {}; with shortcuts it rises slowly, to {} "
+     "(Pre-LN) and {} (Post-LN) after block {}."):
+        ("一个序列中各词元之间的平均余弦相似度，在 {0} 个块的每一块之后（{1}：嵌入），每个堆叠一条线：无快捷连接时，它到"
+         "第 {4} 块时从 {2} 升到 {3}；有快捷连接时，它缓慢上升，在第 {7} 块之后为 {5}（Pre-LN）和 {6}（Post-LN）。"),
+    "after block ({}: the embeddings)": "经过的块（{}：嵌入）",
+    "mean cosine similarity between tokens": "词元之间的平均余弦相似度",
+    "Only the stacks with shortcuts learn to copy": "只有带快捷连接的堆叠学会了复制",
+    ("Loss at each of {} training steps, log scale, for the six runs, with a dotted line at ln {} = {} (guessing): the "
+     "four runs with shortcuts fall from about {} to below {}; the two without shortcuts end near {}, well below the "
+     "line."):
+        ("六次训练在 {} 个训练步中每一步的损失，对数刻度，点线位于 ln {} = {}（纯猜测）：四次有快捷连接的训练从约 {} 降到 "
+         "{} 以下；两次无快捷连接的训练最终在 {} 附近，远低于点线。"),
+    "Pre-LN, shortcuts, no warm-up": "Pre-LN，有快捷连接，无预热",
+    "Pre-LN, shortcuts, warm-up": "Pre-LN，有快捷连接，有预热",
+    "Post-LN, shortcuts, no warm-up": "Post-LN，有快捷连接，无预热",
+    "Post-LN, shortcuts, warm-up": "Post-LN，有快捷连接，有预热",
+    "Pre-LN, no shortcuts, no warm-up": "Pre-LN，无快捷连接，无预热",
+    "Pre-LN, no shortcuts, warm-up": "Pre-LN，无快捷连接，有预热",
+    "training step": "训练步",
+    "loss (cross-entropy)": "损失（交叉熵）",
+    "ln {} = {}: guessing": "ln {} = {}：纯猜测",
+    # 06
+    "At {} layers the plain network's slope is jagged; with shortcuts it stays smooth":
+        "在 {} 层时，无快捷连接网络的斜率参差不齐；有快捷连接时它保持平滑",
+    ("Three panels of the network's slope d output / d x against the input x from -{} to {}: {} layers without "
+     "shortcuts, small steps and spikes rising from about {} to about {}; {} layers without shortcuts, a jagged line "
+     "that jumps up and down from one input to the next; {} layers with shortcuts, a smooth curve falling from about "
+     "{}^{} to about -{}^{}."):
+        ("三幅子图，网络的斜率 d output / d x 随输入 x（从 -{} 到 {}）的变化：{} 层无快捷连接时，是一些小台阶和尖峰，"
+         "从约 {} 升到约 {}；{} 层无快捷连接时，是一条参差不齐的线，从一个输入到下一个输入上下跳动；{} 层有快捷连接时，"
+         "是一条平滑的曲线，从约 {}^{} 降到约 -{}^{}。"),
+    "{} layers, without shortcuts": "{} 层，无快捷连接",
+    "{} layers, with shortcuts": "{} 层，有快捷连接",
+    "Without shortcuts neighbouring slopes decorrelate with depth; with them they do not":
+        "无快捷连接时，相邻斜率之间的相关性随深度消失；有快捷连接时则不会",
+    ("Line chart of the correlation of neighbouring slopes against depth, {} to {} layers: without shortcuts it falls "
+     "from {} to {}; with shortcuts it stays at {} or above."):
+        "相邻斜率的相关性随深度（{} 到 {} 层）变化的折线图：无快捷连接时它从 {} 降到 {}；有快捷连接时它保持在 {} 或以上。",
+    "layers": "层数",
+    "correlation of neighbouring slopes": "相邻斜率的相关性",
+    "Most paths go through about {} of the {} blocks; most of the gradient comes through {} to {}":
+        "多数路径经过 {1} 个块中的约 {0} 个；多数梯度来自经过 {2} 到 {3} 个块的路径",
+    ("Line chart against path length {} to {}: the share of the paths is a bell curve peaking at length {} ({}); the "
+     "share of the gradient peaks at length {} ({}) and is almost {} beyond {}."):
+        ("随路径长度（{0} 到 {1}）变化的折线图：路径的占比是一条钟形曲线，在长度 {2} 处达到峰值（{3}）；梯度的占比在长度 {4} "
+         "处达到峰值（{5}），长度超过 {7} 后几乎为 {6}。"),
+    "share of the paths": "路径的占比",
+    "share of the gradient": "梯度的占比",
+    "path length (blocks a path goes through)": "路径长度（路径经过的块数）",
+    "share": "占比",
+    "One block deleted: the plain network falls to about guessing, the shortcut network keeps {}-{}":
+        "删去一个块：无快捷连接网络降到接近纯猜测，有快捷连接网络保持 {}-{}",
+    ("Line chart of accuracy against the deleted block, {} to {}, with a dotted line at {} (guessing): without "
+     "shortcuts the accuracy zigzags around {}; with shortcuts it stays between {} and {}."):
+        ("准确率随被删去的块（{} 到 {}）变化的折线图，点线位于 {}（纯猜测）：无快捷连接时准确率在 {} 上下起伏；"
+         "有快捷连接时保持在 {} 和 {} 之间。"),
+    "block deleted": "被删去的块",
+    "accuracy on the spirals": "螺旋数据上的准确率",
+    "guessing": "纯猜测",
+    "The sum grows {}-fold over {} blocks; {}/√N holds it at {}, Pre-LN lets it reach {}":
+        "经过 {1} 个块，和增长到 {0} 倍；{2}/√N 把它控制在 {3}，Pre-LN 让它达到 {4}",
+    ("Line chart, logarithmic y axis, of the signal's size against the number of blocks, {} to {}: none rises from {} "
+     "to {}; scaled stays between {} and {}; pre_ln rises slowly from {} to {}."):
+        ("信号大小随块数（{} 到 {}）变化的折线图，纵轴为对数刻度：none 从 {} 升到 {}；scaled 保持在 {} 和 {} 之间；"
+         "pre_ln 从 {} 缓慢升到 {}。"),
+    "blocks": "块数",
+    "signal size (root mean square)": "信号大小（均方根）",
+}

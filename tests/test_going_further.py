@@ -144,3 +144,39 @@ def test_the_sum_grows_without_a_remedy_and_the_gradients_are_measured_without_a
     (g,) = torch.autograd.grad(stack(x).pow(2).mean(), [manual])
     assert result["first"] == pytest.approx(g.abs().mean().item(), rel=1e-6)
     assert result["signal"] == pytest.approx(stack(x).pow(2).mean().sqrt().item(), rel=1e-6)
+
+
+LESION_RUN = """
+import json, torch, helpers
+from helpers import going_further
+cell = [c for c in json.load(open("notebooks/06_going_further.ipynb"))["cells"] if c["id"] == "e98bff37"][0]
+exec("".join(cell["source"]))
+print(json.dumps({label: [row["trained"]] + [row[b] for b in range(1, 8)] for label, row in lesions.items()}))
+"""
+
+
+@pytest.mark.once  # what it tests is the processor's arithmetic, not the Python version
+def test_the_lesion_experiment_on_other_instruction_sets():
+    """Notebook 06's lesion cell, run as the machine runs it and with the arithmetic of other
+    instruction sets (ATen's plain kernels, MKL's compatible mode): the plain network's numbers
+    change, its claims hold; the shortcut network's numbers are the same."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    settings = [{}, {"ATEN_CPU_CAPABILITY": "default"}, {"MKL_CBWR": "COMPATIBLE"}]
+    runs = [subprocess.Popen([sys.executable, "-c", LESION_RUN], cwd=root, text=True, stdout=subprocess.PIPE,
+                             env={**os.environ, "MPLBACKEND": "Agg", **setting}) for setting in settings]
+    tables = []
+    for setting, run in zip(settings, runs):
+        out, _ = run.communicate(timeout=300)
+        assert run.returncode == 0, f"the lesion cell failed with {setting}"
+        tables.append(json.loads(out.strip().splitlines()[-1]))
+    for setting, table in zip(settings, tables):
+        plain, shortcut = table["without shortcuts"], table["with shortcuts"]
+        assert plain[0] >= 0.85 and 0.45 <= sum(plain[1:]) / 7 <= 0.6, f"{setting}: {plain}"
+        assert [f"{v:.2f}" for v in shortcut] == ["1.00", "0.75", "0.62", "0.71", "0.66", "0.69", "0.67", "0.82"], setting
+    assert len({json.dumps(t["without shortcuts"]) for t in tables}) > 1, "the plain network's numbers never changed"

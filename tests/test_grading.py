@@ -209,8 +209,8 @@ def test_the_notebooks_language_is_read_from_its_metadata(tmp_path):
     path = notebook_file(tmp_path / "zh.ipynb")
     assert grading.read_notebook(path) == (SOLUTION, "en")
     notebook = json.loads(path.read_text())
-    for metadata, language in [({"helpers": {"language": "zh"}}, "zh"), ({"helpers": {"language": "fr"}}, "en"),
-                               ({"helpers": "zh"}, "en"), ([], "en")]:
+    for metadata, language in [({"language": "zh-CN"}, "zh"), ({"language": "zh"}, "zh"), ({"language": "fr"}, "en"),
+                               ({"language": ["zh"]}, "en"), ([], "en")]:
         notebook["metadata"] = metadata
         path.write_text(json.dumps(notebook))
         assert grading.read_notebook(path) == (SOLUTION, language), metadata

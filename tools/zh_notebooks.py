@@ -5,8 +5,13 @@
     python tools/zh_notebooks.py --check    say what is out of step, exit 1 if anything is
 
 A Chinese notebook is its English twin with the text translated: every code cell is the English
-one (source, outputs, metadata, id), copied by this tool, so a change to the code is made once,
-in English. Every markdown cell is a translation and records which English text it translates,
+one (source, metadata, id), copied by this tool, so a change to the code is made once, in English.
+One code cell is the Chinese edition's own, right after the cell that imports the helpers:
+`helpers.set_language("zh")`, so the figures' words and the exercises' hints are Chinese. A code
+cell's outputs are the English ones where they are language-free; where they are not (a figure,
+or text with Chinese in it), they are the Chinese notebook's own, from running it
+(`make execute` runs notebooks/zh/ after the English, then this tool), and nbval checks them
+(tests/conftest.py). Every markdown cell is a translation and records which English text it translates,
 in its metadata: {"zh": {"translates": <English cell id>, "sha256": <hash of that cell's source
 when it was translated>}}. When an English text cell changes, its hash no longer matches, and
 `--check` (and tests/test_zh.py) names the English cell and its Chinese twin until the
@@ -33,6 +38,9 @@ PAIRS = {
     NOTEBOOKS / "exercises" / "release" / "shortcuts" / "exercises.ipynb": ZH / "exercises.ipynb",
 }
 EXTRAS = {"01_vanishing_gradients": [("glossary", 1)]}  # (name, position: after this many cells)
+LANGUAGE_CELL = {"cell_type": "code", "execution_count": None, "id": "zh-language", "metadata": {"zh": {"extra": "language"}},
+                 "outputs": [], "source": 'helpers.set_language("zh")  # 图中的文字和练习的提示用中文（需要中文字体）'}
+CJK = ("\u4e00", "\u9fff")
 
 
 def digest(source):
@@ -89,6 +97,35 @@ def translatable(cell):
     return cell["cell_type"] == "markdown" and not cell.get("metadata", {}).get("nbgrader", {}).get("solution")
 
 
+def imports_helpers(cell):
+    return cell["cell_type"] == "code" and any(line.strip() == "import helpers" for line in text(cell).splitlines())
+
+
+def language_bound(outputs):
+    """Whether OUTPUTS (a code cell's, from the Chinese notebook's run) depend on the language: a
+    figure, or text with Chinese characters in it."""
+    for output in outputs or []:
+        data = output.get("data", {})
+        if "image/png" in data:
+            return True
+        words = json.dumps([output.get("text", ""), data.get("text/plain", ""), output.get("evalue", ""),
+                            output.get("traceback", [])], ensure_ascii=False)
+        if any(CJK[0] <= character <= CJK[1] for character in words):
+            return True
+    return False
+
+
+def code_cell(cell, zh_cells):
+    """The English code CELL for the Chinese notebook: its own outputs kept where they are
+    language-bound and its code is still the English one."""
+    copied = copy.deepcopy(cell)
+    old = zh_cells.get(cell.get("id"))
+    if cell["cell_type"] == "code" and old is not None and text(old) == text(cell) and language_bound(old.get("outputs")):
+        copied["outputs"] = copy.deepcopy(old["outputs"])
+        copied["execution_count"] = old.get("execution_count")
+    return copied
+
+
 def build(english, zh=None, texts=None, stem=""):
     """The Chinese notebook for ENGLISH: its code cells copied, each text cell the translation
     found in ZH (the current Chinese notebook) or, newer, in TEXTS ({cell id: Chinese text},
@@ -96,10 +133,15 @@ def build(english, zh=None, texts=None, stem=""):
     with no hash (untranslated)."""
     texts = texts or {}
     translations, extras = translated_cells(zh)
+    zh_cells = {c.get("id"): c for c in (zh or {}).get("cells", [])}
     cells = []
     for cell in english["cells"]:
         if not translatable(cell):
-            cells.append(copy.deepcopy(cell))
+            cells.append(code_cell(cell, zh_cells))
+            if imports_helpers(cell) and not any(c["id"] == LANGUAGE_CELL["id"] for c in cells):
+                cells.append(code_cell(LANGUAGE_CELL, zh_cells) if LANGUAGE_CELL["id"] not in zh_cells
+                             else copy.deepcopy({**LANGUAGE_CELL, "outputs": zh_cells["zh-language"].get("outputs", []),
+                                                 "execution_count": zh_cells["zh-language"].get("execution_count")}))
             continue
         cell_id = cell["id"]
         if cell_id in texts:
@@ -128,8 +170,15 @@ def problems(english, zh, english_path="English", zh_path="Chinese"):
     translations, _ = translated_cells(zh)
     english_code = [c for c in english["cells"] if not translatable(c)]
     zh_code = [c for c in zh["cells"] if not translatable(c) and "zh" not in c.get("metadata", {})]
-    if [(c["id"], text(c), c.get("outputs")) for c in english_code] != [(c["id"], text(c), c.get("outputs")) for c in zh_code]:
+    if [(c["id"], text(c)) for c in english_code] != [(c["id"], text(c)) for c in zh_code]:
         found.append(f"the code cells of {zh_path} are not those of {english_path}: run python tools/zh_notebooks.py")
+    else:
+        for ours, theirs in zip(english_code, zh_code):
+            if not language_bound(theirs.get("outputs")) and ours.get("outputs") != theirs.get("outputs"):
+                found.append(f"{zh_path} cell {theirs['id']} has language-free outputs other than {english_path}'s: "
+                             "run python tools/zh_notebooks.py")
+    if not any(c.get("id") == LANGUAGE_CELL["id"] and text(c) == LANGUAGE_CELL["source"] for c in zh["cells"]):
+        found.append(f"{zh_path} has no cell {LANGUAGE_CELL['id']} choosing Chinese: run python tools/zh_notebooks.py")
     for cell in english["cells"]:
         if not translatable(cell):
             continue

@@ -83,11 +83,11 @@ def answer_sources(cells):
 
 
 def notebook_language(metadata):
-    """The language a notebook's hints are written in: its metadata's helpers.language ("zh" in
-    the Chinese edition's exercises), else English."""
-    chosen = metadata.get("helpers") if isinstance(metadata, dict) else None
-    chosen = chosen.get("language") if isinstance(chosen, dict) else None
-    return chosen if isinstance(chosen, str) and chosen in LANGUAGES else "en"
+    """The language a notebook's hints are written in: that of its metadata's "language" ("zh-CN"
+    in the Chinese edition) when the helpers speak it, else English."""
+    chosen = metadata.get("language") if isinstance(metadata, dict) else None
+    chosen = chosen.split("-")[0].lower() if isinstance(chosen, str) else None
+    return chosen if chosen in LANGUAGES else "en"
 
 
 def read_notebook(path):
