@@ -3,11 +3,13 @@
 # make test      add the test tools (and nbgrader, which the classroom tests use) to .venv, run
 #                the unit tests and nbval on every notebook
 #                (SCOPE=core: only what depends on the Python version, the unit tests and nbval;
+#                SCOPE=first, CI's first Python: all but the English notebooks' nbval where a
+#                Chinese twin runs the same code, which the other Pythons run;
 #                WORKERS=N: pytest-xdist workers, 2 by default, 0 for none)
 # make instructor  add nbgrader to .venv and start JupyterLab in notebooks/exercises, the course
 #                folder, with nbgrader's menu and Formgrader (see notebooks/exercises/README.md)
 # make execute   re-run every notebook top to bottom in a fresh kernel and store the outputs
-#                (the Chinese edition, notebooks/zh/, takes them over: tools/zh_notebooks.py)
+#                (then make exercises, and make zh for the Chinese edition)
 # make exercises regenerate the student version of the exercises with nbgrader (then make zh)
 # make zh        rebuild the Chinese edition, notebooks/zh/, from the English and run it
 # make bench     print the benchmarks' figures (nbval cost, explorer speed, autograde time)
@@ -47,7 +49,7 @@ INSTRUCTOR_JUPYTER := $(call JUPYTER_SETTINGS,quiet)
 LAB_OVERRIDES = $(VENV)/share/jupyter/lab/settings/overrides.d
 SCOPE ?= all
 WORKERS ?= 2
-$(if $(filter-out all core,$(SCOPE)),$(error SCOPE must be all or core, got '$(SCOPE)'))
+$(if $(filter-out all first core,$(SCOPE)),$(error SCOPE must be all, first or core, got '$(SCOPE)'))
 PORT ?= 8888
 EXPLORER_PORT ?= 8866
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -97,7 +99,7 @@ explorer: setup
 
 # --dist loadscope keeps each notebook's cells (and each test module) on one worker, in order.
 test: setup-test
-	$(PY) -m pytest --nbval $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS) --dist loadscope) $(if $(filter core,$(SCOPE)),-m "not once") tests notebooks
+	$(PY) -m pytest --nbval $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS) --dist loadscope) $(if $(filter core,$(SCOPE)),-m "not once")$(if $(filter first,$(SCOPE)),-m "not twinned") tests notebooks
 
 NBCONVERT := $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False \

@@ -234,3 +234,37 @@ def test_a_chinese_hint_wraps_between_characters_never_inside_code(hint):
     for before, after in zip(lines, lines[1:]):
         assert after.strip()[0] not in "，。、；：）", (before, after)
         assert not (re.search(r"[A-Za-z0-9_.'(=-]$", before) and re.match(r"[A-Za-z0-9_.'(]", after.strip())), (before, after)
+
+
+def test_every_figure_text_has_chinese_that_takes_its_numbers():
+    """FIGURE_TEXTS (the Chinese of what the notebooks pass to the figures): each key is an
+    English text with its numbers as {}, each value Chinese with as many {} (or {0}, {1}, ... in
+    the order Chinese puts them), so each number of the English text goes back in."""
+    from helpers.messages_zh import FIGURE_TEXTS
+
+    assert len(FIGURE_TEXTS) > 50
+    for key, chinese in FIGURE_TEXTS.items():
+        fields = [name for _, name, _, _ in string.Formatter().parse(chinese) if name is not None]
+        n = key.count("{}")
+        assert fields == [""] * n or sorted(fields, key=int) == [str(i) for i in range(n)], (
+            f"{key!r}: {chinese!r} must take its {n} numbers, as {{}} or as {{0}} to {{{n - 1}}} in any order")
+        assert language.needs_words(string.Formatter().vformat(key, [0] * key.count("{}"), {})), key
+        assert CJK.search(chinese), f"{key!r}: {chinese!r} is not Chinese"
+
+
+def test_a_figure_text_is_looked_up_with_its_numbers_and_kept_where_it_needs_none(monkeypatch):
+    monkeypatch.setattr(language, "cjk_font", lambda: "WenQuanYi Micro Hei")
+    helpers.set_language("zh")
+    assert language.translated("block deleted") == "被删去的块"
+    assert language.translated("One block deleted: the plain network falls to about guessing, the shortcut network "
+                               "keeps 0.62-0.82") == "删去一个块：无快捷连接网络降到接近纯猜测，有快捷连接网络保持 0.62-0.82"
+    assert language.translated({"guessing": 1, 3: 2}) == {"纯猜测": 1, 3: 2}
+    for kept in ["sigmoid", "0.5", "Pre-LN", "none", "已经是中文", None, 3]:
+        assert language.translated(kept) == kept
+    monkeypatch.setenv("HELPERS_UNTRANSLATED", "raise")
+    with pytest.raises(LookupError, match="no Chinese for the figure text 'a new title of 3 words'"):
+        language.translated("a new title of 3 words")
+    monkeypatch.delenv("HELPERS_UNTRANSLATED")
+    assert language.translated("a new title of 3 words") == "a new title of 3 words"
+    helpers.set_language("en")
+    assert language.translated("block deleted") == "block deleted"

@@ -266,9 +266,9 @@ def test_readme_lists_every_notebook_and_the_two_commands():
 
 def test_ci_runs_the_whole_suite_on_the_first_python_and_the_core_on_the_others():
     ci = (ROOT / ".ci/run").read_text()
-    loop = ci[ci.index("scope=all"):]
+    loop = ci[ci.index("scope=first"):]
     assert re.search(r'make --no-print-directory test PYTHON="\$python" VENV="\$venv" SCOPE=\$scope', loop)
-    assert loop.index("make --no-print-directory test") < loop.index("scope=core"), "the first Python must run SCOPE=all"
+    assert loop.index("make --no-print-directory test") < loop.index("scope=core"), "the first Python must run SCOPE=first"
     assert 'make --no-print-directory setup-test PYTHON="$python" VENV="$venv"' in loop
     assert "echo \"=== Python $version: venv $(cat" in ci, "CI must print each Python's times"
 
@@ -292,7 +292,7 @@ def test_scope_core_leaves_out_exactly_the_tests_marked_once():
 def test_make_refuses_an_unknown_scope():
     done = subprocess.run(["make", "--no-print-directory", "-s", "test", "SCOPE=fast"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert done.returncode != 0 and "SCOPE must be all or core, got 'fast'" in done.stderr
+    assert done.returncode != 0 and "SCOPE must be all, first or core, got 'fast'" in done.stderr
 
 
 def make_dry_run(tmp_path, target):

@@ -1,5 +1,5 @@
 """The Chinese edition (notebooks/zh/) in step with the English one: the same code cells and
-outputs, every text cell a translation of the current English text, with the same numbers, and
+language-free outputs, a cell choosing Chinese, figures in Chinese, every text cell a translation of the current English text, with the same numbers, and
 the field's terms."""
 
 import copy
@@ -63,8 +63,71 @@ def test_a_changed_english_text_cell_fails_naming_its_chinese_twin():
     assert "the code cells of zh/02.ipynb are not those of 02.ipynb" in " ".join(
         zh_notebooks.problems(changed, zh, "02.ipynb", "zh/02.ipynb"))
     rebuilt = zh_notebooks.build(changed, zh, stem=english_path.stem)  # the code follows; the stale text stays flagged
-    assert [c for c in rebuilt["cells"] if c["cell_type"] == "code"] == [c for c in changed["cells"] if c["cell_type"] == "code"]
+    source = lambda notebook: [(c["id"], zh_notebooks.text(c)) for c in notebook["cells"]
+                               if c["cell_type"] == "code" and "zh" not in c["metadata"]]
+    assert source(rebuilt) == source(changed)
+    # the changed cell's Chinese outputs are gone (its code is new): it has the English ones until make zh
+    assert next(c for c in rebuilt["cells"] if c["id"] == code["id"])["outputs"] == code["outputs"]
     assert zh_notebooks.problems(changed, rebuilt, "02.ipynb", "zh/02.ipynb") == found
+
+
+def test_a_changed_language_free_output_or_a_missing_language_cell_fails():
+    english_path, zh_path = PAIRS[0]
+    english, zh = load(english_path), load(zh_path)
+    changed = copy.deepcopy(zh)
+    printed = next(c for c in changed["cells"] if c["cell_type"] == "code" and c["outputs"]
+                   and not zh_notebooks.language_bound(c["outputs"]) and "zh" not in c["metadata"])
+    printed["outputs"] = [{"name": "stdout", "output_type": "stream", "text": ["0.5\n"]}]
+    assert zh_notebooks.problems(english, changed, "01.ipynb", "zh/01.ipynb") == [
+        f"zh/01.ipynb cell {printed['id']} has language-free outputs other than 01.ipynb's: run python tools/zh_notebooks.py"]
+    changed = copy.deepcopy(zh)
+    changed["cells"] = [c for c in changed["cells"] if c["id"] != "zh-language"]
+    assert zh_notebooks.problems(english, changed, "01.ipynb", "zh/01.ipynb") == [
+        "zh/01.ipynb has no cell zh-language choosing Chinese: run python tools/zh_notebooks.py"]
+
+
+@pytest.mark.parametrize("english, zh", PAIRS, ids=IDS)
+def test_the_chinese_notebook_chooses_chinese_right_after_importing_the_helpers(english, zh):
+    cells = load(zh)["cells"]
+    at = next(i for i, c in enumerate(cells) if zh_notebooks.imports_helpers(c))
+    assert cells[at + 1]["id"] == "zh-language" and zh_notebooks.text(cells[at + 1]) == 'helpers.set_language("zh")' + (
+        zh_notebooks.text(cells[at + 1]).partition('helpers.set_language("zh")')[2])
+    assert cells[at + 1]["outputs"][0]["data"]["text/plain"] == ["'zh'"], "the figures must be drawn in Chinese here"
+
+
+def figures(notebook):
+    return [(cell["id"], output) for cell in notebook["cells"] for output in cell.get("outputs", [])
+            if "image/png" in output.get("data", {})]
+
+
+@pytest.mark.parametrize("english, zh", PAIRS[:-1], ids=IDS[:-1])
+def test_the_chinese_figures_are_the_english_ones_in_chinese(english, zh):
+    """Every figure of the English notebook is in the Chinese one, in the same cell, with alt text
+    in Chinese (the figure itself: tests/test_language.py renders Chinese labels as glyphs)."""
+    ours, theirs = figures(load(english)), figures(load(zh))
+    assert [cell for cell, _ in theirs] == [cell for cell, _ in ours]
+    for (cell, output), (_, english_output) in zip(theirs, ours):
+        alt = output["metadata"]["image/png"]["alt"]
+        assert re.search(r"[\u4e00-\u9fff]", alt) and alt != english_output["metadata"]["image/png"]["alt"], cell
+        assert output["data"]["image/png"] != english_output["data"]["image/png"], cell
+
+
+def test_the_chinese_nbval_stands_in_for_the_english_twins_on_the_first_python():
+    """make test SCOPE=first (CI's first Python) runs the Chinese notebooks' nbval and not their
+    English twins'; SCOPE=core (the other Pythons) runs the English ones and not the Chinese."""
+    import subprocess
+
+    def collected(marks):
+        done = subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--collect-only", "-q", "-m", marks, "notebooks"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        return {line.split("::")[0] for line in done.stdout.splitlines() if "::" in line}
+
+    english = {path.relative_to(ROOT).as_posix() for path, _ in PAIRS}
+    chinese = {path.relative_to(ROOT).as_posix() for _, path in PAIRS}
+    first, core = collected("not twinned"), collected("not once")
+    assert chinese <= first and not english & first and "notebooks/exercises/source/shortcuts/exercises.ipynb" in first
+    assert english <= core and not chinese & core
 
 
 @pytest.mark.parametrize("english, zh", PAIRS, ids=IDS)
