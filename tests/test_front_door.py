@@ -31,5 +31,5 @@ def test_every_short_name_the_notebooks_use_is_public():
             if cell["cell_type"] == "code":
                 used |= set(re.findall(r"\bhelpers\.([A-Za-z_]\w*)", "".join(cell["source"])))
     modules = {"arguments", "chain", "claims", "classroom", "diagnostics", "diagram", "explorer", "explorer_figure",
-               "family", "figures", "gradients", "network", "sweeps", "training", "transformer"}
+               "family", "figures", "gradients", "language", "network", "sweeps", "training", "transformer"}
     assert used - modules <= set(helpers.__all__), sorted(used - modules - set(helpers.__all__))

@@ -122,8 +122,23 @@ def code_cell(cell, zh_cells):
     old = zh_cells.get(cell.get("id"))
     if cell["cell_type"] == "code" and old is not None and text(old) == text(cell) and language_bound(old.get("outputs")):
         copied["outputs"] = copy.deepcopy(old["outputs"])
-        copied["execution_count"] = old.get("execution_count")
     return copied
+
+
+def counted(cells):
+    """Number the code CELLS (and their results) 1, 2, ... in order, as a run from the top does:
+    the language cell comes in between the English ones."""
+    code = [cell for cell in cells if cell["cell_type"] == "code"]
+    for count, cell in enumerate(code, start=1):
+        cell["execution_count"] = count
+        for output in cell["outputs"]:
+            if "execution_count" in output:
+                output["execution_count"] = cell["execution_count"]
+
+
+def countless(outputs):
+    """OUTPUTS without their execution counts (which the language cell shifts by one)."""
+    return [{key: value for key, value in output.items() if key != "execution_count"} for output in outputs or []]
 
 
 def build(english, zh=None, texts=None, stem=""):
@@ -139,9 +154,8 @@ def build(english, zh=None, texts=None, stem=""):
         if not translatable(cell):
             cells.append(code_cell(cell, zh_cells))
             if imports_helpers(cell) and not any(c["id"] == LANGUAGE_CELL["id"] for c in cells):
-                cells.append(code_cell(LANGUAGE_CELL, zh_cells) if LANGUAGE_CELL["id"] not in zh_cells
-                             else copy.deepcopy({**LANGUAGE_CELL, "outputs": zh_cells["zh-language"].get("outputs", []),
-                                                 "execution_count": zh_cells["zh-language"].get("execution_count")}))
+                ran = zh_cells.get(LANGUAGE_CELL["id"], {})
+                cells.append(copy.deepcopy({**LANGUAGE_CELL, "outputs": ran.get("outputs", [])}))
             continue
         cell_id = cell["id"]
         if cell_id in texts:
@@ -156,6 +170,7 @@ def build(english, zh=None, texts=None, stem=""):
         source = texts.get(name, text(extras[name]) if name in extras else None)
         if source is not None:
             cells.insert(position, markdown_cell(f"zh-{name}", source, {"extra": name}))
+    counted(cells)
     notebook = copy.deepcopy({key: value for key, value in english.items() if key != "cells"})
     notebook["metadata"]["language"] = "zh-CN"
     notebook["cells"] = cells
@@ -174,7 +189,7 @@ def problems(english, zh, english_path="English", zh_path="Chinese"):
         found.append(f"the code cells of {zh_path} are not those of {english_path}: run python tools/zh_notebooks.py")
     else:
         for ours, theirs in zip(english_code, zh_code):
-            if not language_bound(theirs.get("outputs")) and ours.get("outputs") != theirs.get("outputs"):
+            if not language_bound(theirs.get("outputs")) and countless(ours.get("outputs")) != countless(theirs.get("outputs")):
                 found.append(f"{zh_path} cell {theirs['id']} has language-free outputs other than {english_path}'s: "
                              "run python tools/zh_notebooks.py")
     if not any(c.get("id") == LANGUAGE_CELL["id"] and text(c) == LANGUAGE_CELL["source"] for c in zh["cells"]):
