@@ -25,7 +25,7 @@ MESSAGES = {
                         "点线位于 0.25（最大斜率：{slopes}）。"),
     # plot_gradients
     "gradients_title": "第一层梯度占最后一层梯度的比例：{shares}",
-    "gradients_x": "层（左侧靠近输入）",
+    "gradients_x": "层（左侧靠近输入端）",
     "gradients_y": "权重的平均 |梯度|",
     # plot_depth_sweep
     "sweep_title": "深度为 {depth} 时，第一层/最后一层：{ratios}",
@@ -39,7 +39,7 @@ MESSAGES = {
     "loss_title": "训练损失",
     "loss_x": "训练步",
     "loss_y": "损失（二元交叉熵）",
-    "loss_guide": "ln 2 = 0.69：纯猜测的损失",
+    "loss_guide": "ln 2 = 0.69：随机猜测的损失",
     # plot_sweep_heatmap
     "heatmap_title": "最后一层的梯度有多少能到达第一层（灰色：没有比值）",
     "heatmap_colorbar": "log10(第一层 / 最后一层)",
@@ -50,19 +50,19 @@ MESSAGES = {
     # helpers.diagnostics
     "layer_n": "第 {n} 层",
     "read_out": "读出层",
-    "layer_axis": "层（1：紧挨输入）",
+    "layer_axis": "层（1：靠近输入端）",
     "no_gradient": "没有梯度（或恰好为 0）",
     "none": "{label} 无",
     "spread_of_activations": "激活值",
     "spread_of_gradients": "到达激活值的梯度",
     "std_of_activations": "激活值的标准差",
     "std_of_gradient": "梯度的标准差",
-    "spread_title": "{what}逐层的离散程度",
-    "spread_alt": ("{title}。柱状图，每层一根柱，从{first}（紧挨输入）到{last}，{scale}坐标轴：{what}的标准差：{values}。"),
+    "spread_title": "各层{what}的离散程度",
+    "spread_alt": ("{title}。柱状图，每层一根柱，从{first}（靠近输入端）到{last}，{scale}坐标轴：{what}的标准差：{values}。"),
     "ratio_legend": "‖梯度‖ / ‖权重‖",
-    "weight_axis": "权重矩阵（第 1 层：紧挨输入）",
+    "weight_axis": "权重矩阵（第 1 层：靠近输入端）",
     "ratio_axis": "梯度范数 / 权重范数",
-    "weights_title": "相对于自身大小，每个权重矩阵被推动得有多强",
+    "weights_title": "各权重矩阵所受的梯度推动（相对于自身大小）",
     "no_weight_gets_gradient": "没有任何权重矩阵得到梯度",
     "weights_range": "最小的比值是 {low}（{low_label}），最大的是 {high}（{high_label}）",
     "weights_missing": "；{missing} 个没有梯度，标在底部",
@@ -75,7 +75,7 @@ MESSAGES = {
     "heat_stripe": "，第 {peak} 步有一条贯穿每一行的亮带（那里至少 {least}）",
     "heat_one": "热力图",
     "heat_many": "{n} 幅上下排列的热力图",
-    "heat_alt": ("{title}。{kind}，显示每个权重矩阵的梯度范数，纵向从第 1 行（紧挨输入）到第 {top} 行，横向为训练步 0 到 "
+    "heat_alt": ("{title}。{kind}，显示每个权重矩阵的梯度范数，纵向从第 1 行（靠近输入端）到第 {top} 行，横向为训练步 0 到 "
                  "{last_step}，使用同一个对数色标（暗：小）：{panels}。"),
     # helpers.diagram
     "values_one": "{n} 个值",
@@ -138,7 +138,7 @@ MESSAGES = {
     "hover_width": "width：每个隐藏层的单元数（最后一层只有一个）",
     "hover_activation": "activation：每个 Linear 层之后的函数",
     "hover_shortcut": "shortcut：测量哪些网络",
-    "hover_seed": "seed：初始权重（123 是书中用的）",
+    "hover_seed": "seed：决定初始权重的随机种子（书中用 123）",
     "hover_input_scale": "input_scale：输入是这个数乘以 [1, ..., -1]",
     "exactly_zero": "恰好为 0",
     "inf_or_nan": "inf 或 nan",
@@ -159,7 +159,7 @@ MESSAGES = {
     "worth_one": "（{points} 分）",
     "worth_many": "（{points} 分）",
     "hint": "提示：{hint}",
-    "not_yet_passed": "{parts} 项中有 {wrong} 项尚未正确（第一项：{first}）；提示见单元格输出",
+    "not_yet_passed": "{parts} 项中有 {wrong} 项未通过（首个未通过项：{first}）；提示见单元格输出",
     "an_object": "一个 {kind} 对象",
     "tensor_of_shape": "一个形状为 {shape} 的张量",
     "whole_number_digits": "一个约 {digits} 位的整数",
@@ -170,18 +170,18 @@ MESSAGES = {
     "too_big_for_a_float": "请给出 float 能表示的数：你的数约为 {size}，超出了 float 的最大值（约 1.8e308）",
     "give_a_number_not_string": "请给出一个数，而不是字符串 {value}",
     "leave_out_the_quotes": "请给出一个数，而不是字符串 {value}（去掉引号）",
-    "give_a_whole_number": "层数要是整数，而不是 {value}",
+    "give_a_whole_number": "层数必须是整数，不能是 {value}",
     "far_too_many": "{value} 远超这里任何层数或宽度（最多 {largest}）",
     "name_still_none": "尚未作答：请把它设为 {names} 之一",
     "give_a_name": "请给出一个名称（{names} 之一），而不是 {value}",
     "not_one_of": "{value} 不是 {names} 之一",
     "give_a_list_of_sizes": "请给出一个由各层大小组成的列表，而不是 {value}",
-    "every_size_whole": "每个大小都必须是整数；{value} 不是",
-    "not_answered_yet": "尚未作答：把 `raise NotImplementedError()` 换成你的代码 {rest}",
+    "every_size_whole": "每层宽度都必须是整数；{value} 不是",
+    "not_answered_yet": "尚未作答：把 `raise NotImplementedError()` 换成你的代码{rest}",
     "your_answer": "你的答案",
     "your_code_raised": "你的代码抛出了 {error}",
     "borrowed": "{what} 用了辅助包自带的 {names}：本练习要求你自己写，所以不得分",
-    "at_line": "（第 {line} 行：{code}）",
+    "at_line": "（第 {line} 行：`{code}`）",
     "characters_in_all": "……（共 {n} 个字符）",
     "more_printed": "\n……（你的代码还打印了 {n} 个字符，未显示）\n",
     "took_too_long": "你的代码没有在 {seconds} 秒内结束（死循环？）",
@@ -189,7 +189,7 @@ MESSAGES = {
     # 练习 1
     "title_forward": "带快捷连接的 forward 方法",
     "case_book_shortcut": "书中的网络，use_shortcut=True",
-    "case_width_change": "中间宽度有变化，[2, 2, 3, 3, 1]，use_shortcut=True",
+    "case_width_change": "中间宽度有变化的网络 [2, 2, 3, 3, 1]，use_shortcut=True",
     "case_batch": "一批 4 个样本，[4, 4, 4, 2]，use_shortcut=True",
     "case_book_plain": "书中的网络，use_shortcut=False",
     "not_a_class": "ShortcutNetwork 是 {value}，不是一个类：请运行定义它的单元格",
@@ -199,7 +199,7 @@ MESSAGES = {
     "broadcast_shape": ("输出的形状是 {shape}，应为 {expected}：快捷连接加在了形状发生变化的地方（广播掩盖了这一点）；"
                         "只在 x.shape == layer_output.shape 时才加上输入"),
     "not_floating": "输出是 {dtype} 类型的张量：请保留各层的浮点数值",
-    "counts_once_shortcuts": "等你的 forward 加上快捷连接后，这一项才计分：不带快捷连接的循环是练习的起点",
+    "counts_once_shortcuts": "等你的 forward 加上快捷连接后，这一项才计分：起始代码中的循环还没有快捷连接",
     "no_shortcut_added": ("没有加上快捷连接：use_shortcut=True 时，只要形状相同，就把该层的输入加到它的输出上"
                           "（x = x + layer_output）"),
     "shortcut_when_off": "use_shortcut=False 时，网络不能加任何快捷连接",
@@ -207,7 +207,7 @@ MESSAGES = {
     # 练习 2
     "title_gradient_means": "每个权重的平均绝对梯度",
     "case_book": "书中的网络",
-    "case_with_shortcuts": "一个带快捷连接的网络，[2, 4, 4, 1]",
+    "case_with_shortcuts": "带快捷连接的网络 [2, 4, 4, 1]",
     "part_entries": "每个权重矩阵一项，按层的顺序",
     "part_values": "每个网络上的数值都对",
     "part_second_call": "第二次调用给出相同的数",
@@ -223,7 +223,7 @@ MESSAGES = {
     "values_differ": "数值不对：对每个权重矩阵，在损失反向传播一次之后取 param.grad.abs().mean()",
     "value_is_none": "{name} 的值是 None：在依赖它的损失上运行 backward() 之前，param.grad 一直是 None",
     "value_for": "{name} 的值：{problem}",
-    "on_case": "在{case}上：{problem}",
+    "on_case": "（{case}）{problem}",
     "return_a_dict": "请返回一个字典 {{名称: 数值}}，而不是 {value}",
     "biases_included": "包含了偏置：只保留名称以 'weight' 结尾的参数（书中比较的是权重矩阵）",
     "expected_keys": "键应为 {expected}，得到的是 {got}",
@@ -266,7 +266,7 @@ MESSAGES = {
     "ratio_measure_again": "请在同一深度（{at}）用 use_shortcut=True 和 seed=SEED 测量；你给出的是 {number}",
     # 练习 5
     "title_sizes": "快捷连接都能生效的网络",
-    "part_six_sizes": "从 {width} 个输入到 1 个输出的六个大小",
+    "part_six_sizes": "各层宽度（共 6 个，从 {width} 个输入到 1 个输出）",
     "part_four_shortcuts": "前四层每层都有快捷连接",
     "sizes_unchanged": "这是原样的 broken_sizes：请选择让隐藏层保持宽度不变的大小",
     "sizes_unchanged_short": "这是原样的 broken_sizes",
@@ -276,18 +276,18 @@ MESSAGES = {
     "shortcut_needs_width": "快捷连接只能在保持宽度的层上生效；第 {layers} 层改变了宽度",
     "broken_sizes_changed": "broken_sizes 现在是 {value}，不是笔记本中那个有问题的网络：请重新运行定义它的单元格",
     # 评分器（helpers.classroom.grading、worker、policy、plugin）
-    "title_exercise": "练习 '{exercise}'",
+    "title_exercise": "练习“{exercise}”",
     "part_answer_cell": "你的答案单元格",
     "part_cells_run": "你的答案单元格能运行",
     "part_finishes": "你的答案能运行结束",
-    "part_readable": "你的答案能被读取",
+    "part_readable": "评分器能读取你的答案",
     "part_runs": "你的答案能运行",
     "part_no_error": "你的答案单元格运行时不报错",
-    "part_earlier_cell": "答案单元格 '{cell}'（在本单元格之前运行）",
+    "part_earlier_cell": "答案单元格“{cell}”（需在本单元格之前运行）",
     "cell_missing": "笔记本中缺少这个答案单元格",
     "cell_not_run": "这个答案单元格没有运行",
     "refused": "{why}",
-    "worker_stopped_twice": "评分器的工作进程在运行你的答案单元格时两次停止；评分日志在你的老师那里",
+    "worker_stopped_twice": "评分器的工作进程在运行你的答案单元格时两次停止；评分日志已提供给你的老师",
     "no_result": "这道练习没有返回结果",
     "cells_took_too_long": "你的答案单元格没有在 {seconds} 秒内结束（死循环？）",
     "too_much_data": "你的答案产生的数据超出了评分器读取的上限",
@@ -305,10 +305,10 @@ MESSAGES = {
     "global_dunder": "一个全局双下划线名称",
     "policy_refused": ("评分器不运行这个答案单元格：它用到了 {found}。答案要在单元格内计算，不读取文件、不加载其他代码，"
                        "也不深入 Python 的内部机制"),
-    "kernel_died": ("内核在运行这个单元格时停止了（os._exit、崩溃或内存过多）；之后的单元格没有为这份反馈运行。"
-                    "你的答案是在内核之外评分的。"),
-    "feedback_not_run": "这个笔记本无法为反馈而运行（{error}）；你的答案是在它之外评分的。",
-    "notebook_too_long": "笔记本运行超过了 {seconds} 秒，所以这个单元格及之后的单元格没有为反馈而运行；你的答案是在它之外评分的。",
+    "kernel_died": ("内核在运行这个单元格时停止了（os._exit、崩溃或内存过多）；之后的单元格未执行，因此本反馈中没有它们的输出。"
+                    "你的答案已另行评分，不受影响。"),
+    "feedback_not_run": "无法运行本笔记本来生成反馈（{error}）；你的答案已另行评分。",
+    "notebook_too_long": "笔记本运行超过了 {seconds} 秒，所以这个单元格及之后的单元格未执行，本反馈中没有它们的输出；你的答案已另行评分。",
     "output_cut_off": "这个单元格打印了超过 {limit} 个字符；其余部分未显示。",
 }
 
@@ -353,17 +353,17 @@ FIGURE_TEXTS = {
     # 04
     "The task: two spirals of {} points each, wound around each other": "任务：两条各有 {} 个点、相互缠绕的螺旋",
     "Deep plain networks stay at the loss of guessing; shortcut networks learn":
-        "深的无快捷连接网络停在纯猜测的损失上；有快捷连接的网络能学会",
+        "较深的无快捷连接网络，损失停在随机猜测的水平；有快捷连接的网络能学会该任务",
     ("Deep plain networks stay at the loss of guessing; shortcut networks learn. Loss of the six networks over {} "
      "steps, log scale: the {}- and {}-layer plain networks stay at ln {} (dotted), the others fall below; the "
      "{}-layer shortcut loss jolts up at step {} ({} → {}), the {}-layer one's at step {} ({} → {})."):
-        ("深的无快捷连接网络停在纯猜测的损失上；有快捷连接的网络能学会。六个网络在 {} 步中的损失，对数刻度：{} 层和 {} "
+        ("较深的无快捷连接网络，损失停在随机猜测的水平；有快捷连接的网络能学会该任务。六个网络在 {} 步中的损失，对数刻度：{} 层和 {} "
          "层的无快捷连接网络停在 ln {}（点线），其余的降到它以下；{} 层有快捷连接网络的损失在第 {} 步陡然上升"
-         "（{} → {}），{} 层的在第 {} 步（{} → {}）。"),
+         "（{} → {}），{} 层的则在第 {} 步陡然上升（{} → {}）。"),
     "{} layers, plain": "{} 层，无快捷连接",
     "{} layers, shortcuts": "{} 层，有快捷连接",
     "{} layers: without shortcuts layers {}-{} never get above {}⁻⁶; with shortcuts every layer always gets over {}⁻⁴":
-        "{} 层：无快捷连接时，第 {}-{} 层从未超过 {}⁻⁶；有快捷连接时，每一层始终高于 {}⁻⁴",
+        "{} 层：无快捷连接时，第 {} 至 {} 层从未超过 {}⁻⁶；有快捷连接时，每一层始终高于 {}⁻⁴",
     "read-out": "读出层",
     "Without shortcuts the first-to-last ratio fades with depth; with shortcuts it stays above {} × {}⁻⁴ (grey: no ratio)":
         "无快捷连接时，第一层与最后一层之比随深度衰减；有快捷连接时，它保持在 {} × {}⁻⁴ 以上（灰色：没有比值）",
@@ -373,16 +373,16 @@ FIGURE_TEXTS = {
      "GELU {} ({}-{}), sigmoid {} ({}-{})."):
         ("无快捷连接时，第一层与最后一层之比随深度衰减；有快捷连接时，它保持在 {} × {}⁻⁴ 以上（灰色：没有比值）。比值的"
          "热力图（暗：{}⁻³⁰ 或更小，亮：{}），横向为深度 {} 到 {}，纵向为各激活函数。无快捷连接时的灰色格子：ReLU {} 个"
-         "（深度 {}-{}），sigmoid {} 个（{}-{}）；有快捷连接时：ReLU {} 个（{}-{}），两种 GELU 各 {} 个（{}-{}），"
-         "sigmoid {} 个（{}-{}）。"),
+         "（深度 {}～{}），sigmoid {} 个（{}～{}）；有快捷连接时：ReLU {} 个（{}～{}），两种 GELU 各 {} 个（{}～{}），"
+         "sigmoid {} 个（{}～{}）。"),
     "tanh network at initialisation: activations narrow from layer {} to layer {}, then hold":
         "初始化时的 tanh 网络：激活值从第 {} 层到第 {} 层逐渐收窄，之后保持不变",
     "tanh network at initialisation: the gradient shrinks at every layer from the top down, {} times from layer {} to layer {}":
-        "初始化时的 tanh 网络：梯度自上而下每层都在缩小，从第 {1} 层到第 {2} 层共缩小了 {0} 倍",
+        "初始化时的 tanh 网络：梯度自上而下每层都在缩小，从第 {1} 层到第 {2} 层缩小到原来的 1/{0}",
     "tanh network at initialisation: for its size, layer {}'s weight gets the least gradient, the read-out's the most":
         "初始化时的 tanh 网络：相对其大小，第 {} 层的权重得到的梯度最少，读出层的最多",
     # 05
-    "With layer norm, no block's gradient vanishes, shortcuts or not": "有了层归一化，无论有没有快捷连接，没有哪个块的梯度消失",
+    "With layer norm, no block's gradient vanishes, shortcuts or not": "有了层归一化，无论有无快捷连接，所有块的梯度都不会消失",
     ("Gradient norm of each block's feed-forward output weight, blocks {} to {}, on a log scale, one line per stack: "
      "without shortcuts the lines rise from about {} at block {} to about {} at block {}; with shortcuts they lie "
      "nearly flat, between {} and {}."):
@@ -406,7 +406,7 @@ FIGURE_TEXTS = {
     ("Loss at each of {} training steps, log scale, for the six runs, with a dotted line at ln {} = {} (guessing): the "
      "four runs with shortcuts fall from about {} to below {}; the two without shortcuts end near {}, well below the "
      "line."):
-        ("六次训练在 {} 个训练步中每一步的损失，对数刻度，点线位于 ln {} = {}（纯猜测）：四次有快捷连接的训练从约 {} 降到 "
+        ("六次训练在 {} 个训练步中每一步的损失，对数刻度，点线位于 ln {} = {}（随机猜测）：四次有快捷连接的训练从约 {} 降到 "
          "{} 以下；两次无快捷连接的训练最终在 {} 附近，远低于点线。"),
     "Pre-LN, shortcuts, no warm-up": "Pre-LN，有快捷连接，无预热",
     "Pre-LN, shortcuts, warm-up": "Pre-LN，有快捷连接，有预热",
@@ -416,7 +416,7 @@ FIGURE_TEXTS = {
     "Pre-LN, no shortcuts, warm-up": "Pre-LN，无快捷连接，有预热",
     "training step": "训练步",
     "loss (cross-entropy)": "损失（交叉熵）",
-    "ln {} = {}: guessing": "ln {} = {}：纯猜测",
+    "ln {} = {}: guessing": "ln {} = {}：随机猜测",
     # 06
     "At {} layers the plain network's slope is jagged; with shortcuts it stays smooth":
         "在 {} 层时，无快捷连接网络的斜率参差不齐；有快捷连接时它保持平滑",
@@ -447,16 +447,16 @@ FIGURE_TEXTS = {
     "path length (blocks a path goes through)": "路径长度（路径经过的块数）",
     "share": "占比",
     "One block deleted: the plain network falls to about guessing, the shortcut network keeps {}-{}":
-        "删去一个块：无快捷连接网络降到接近纯猜测，有快捷连接网络保持 {}-{}",
+        "删去一个块：无快捷连接网络降到接近随机猜测，有快捷连接网络的准确率仍保持在 {}～{}",
     ("Line chart of accuracy against the deleted block, {} to {}, with a dotted line at {} (guessing): without "
      "shortcuts the accuracy zigzags around {}; with shortcuts it stays between {} and {}."):
-        ("准确率随被删去的块（{} 到 {}）变化的折线图，点线位于 {}（纯猜测）：无快捷连接时准确率在 {} 上下起伏；"
+        ("准确率随被删去的块（{} 到 {}）变化的折线图，点线位于 {}（随机猜测）：无快捷连接时准确率在 {} 上下起伏；"
          "有快捷连接时保持在 {} 和 {} 之间。"),
     "block deleted": "被删去的块",
     "accuracy on the spirals": "螺旋数据上的准确率",
-    "guessing": "纯猜测",
+    "guessing": "随机猜测",
     "The sum grows {}-fold over {} blocks; {}/√N holds it at {}, Pre-LN lets it reach {}":
-        "经过 {1} 个块，和增长到 {0} 倍；{2}/√N 把它控制在 {3}，Pre-LN 让它达到 {4}",
+        "经过 {1} 个块，累加和增长到原来的 {0} 倍；{2}/√N 将其控制在 {3}，Pre-LN 则让它达到 {4}",
     ("Line chart, logarithmic y axis, of the signal's size against the number of blocks, {} to {}: none rises from {} "
      "to {}; scaled stays between {} and {}; pre_ln rises slowly from {} to {}."):
         ("信号大小随块数（{} 到 {}）变化的折线图，纵轴为对数刻度：none 从 {} 升到 {}；scaled 保持在 {} 和 {} 之间；"

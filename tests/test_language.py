@@ -224,6 +224,7 @@ def test_a_check_in_a_chinese_kernel_answers_in_chinese_and_names_the_mistake():
     "3 不是比值低于 THRESHOLD（1e-06）的最小深度：按顺序扫描各深度，helpers.depth_sweep(range(1, 40), "
     "activation='sigmoid', seed=SEED)，取第一个 'ratio' 低于它的行的 'depth'",
     "没有加上快捷连接：use_shortcut=True 时，只要形状相同，就把该层的输入加到它的输出上（x = x + layer_output）" * 3,
+    "（书中的网络）尚未作答：把 `raise NotImplementedError()` 换成你的代码（第 12 行：`raise NotImplementedError()`）" * 3,
 ])
 def test_a_chinese_hint_wraps_between_characters_never_inside_code(hint):
     from helpers.classroom.answers import WRAP, columns, wrapped
@@ -234,6 +235,7 @@ def test_a_chinese_hint_wraps_between_characters_never_inside_code(hint):
     for before, after in zip(lines, lines[1:]):
         assert after.strip()[0] not in "，。、；：）", (before, after)
         assert not (re.search(r"[A-Za-z0-9_.'(=-]$", before) and re.match(r"[A-Za-z0-9_.'(]", after.strip())), (before, after)
+        assert before.count("`") % 2 == 0 and not re.search(r"第 ?\d*$", before), (before, after)  # `code`, 第 N 行 whole
 
 
 def test_every_figure_text_has_chinese_that_takes_its_numbers():
@@ -257,8 +259,8 @@ def test_a_figure_text_is_looked_up_with_its_numbers_and_kept_where_it_needs_non
     helpers.set_language("zh")
     assert language.translated("block deleted") == "被删去的块"
     assert language.translated("One block deleted: the plain network falls to about guessing, the shortcut network "
-                               "keeps 0.62-0.82") == "删去一个块：无快捷连接网络降到接近纯猜测，有快捷连接网络保持 0.62-0.82"
-    assert language.translated({"guessing": 1, 3: 2}) == {"纯猜测": 1, 3: 2}
+                               "keeps 0.62-0.82") == "删去一个块：无快捷连接网络降到接近随机猜测，有快捷连接网络的准确率仍保持在 0.62～0.82"
+    assert language.translated({"guessing": 1, 3: 2}) == {"随机猜测": 1, 3: 2}
     for kept in ["sigmoid", "0.5", "Pre-LN", "none", "已经是中文", None, 3]:
         assert language.translated(kept) == kept
     monkeypatch.setenv("HELPERS_UNTRANSLATED", "raise")

@@ -91,11 +91,11 @@ def columns(text):
 def wrapped(text, initial_indent="", subsequent_indent=""):
     """TEXT as lines of at most WRAP columns. English breaks at spaces (textwrap); Chinese, which
     has no spaces between words, also between any two of its characters, never inside a run of
-    code or a number, and never before a closing mark."""
+    code (or `code` in backticks), a number or "第 N 行", and never before a closing mark."""
     if not CJK.search(text):
         return textwrap.wrap(text, WRAP, initial_indent=initial_indent, subsequent_indent=subsequent_indent)
     pieces = []  # each Chinese character (with the marks after it), each run of other text, each space
-    for piece in re.findall(r" +|[^ \u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+|.", text):
+    for piece in re.findall(r"`[^`]*`|第 \d+ 行| +|[^ \u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+|.", text):
         if pieces and piece[0] in NO_LINE_START:
             pieces[-1] += piece
         else:
