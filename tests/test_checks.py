@@ -340,13 +340,13 @@ def test_exercise_3_accepts_every_form_of_the_measured_ratio():
     "name, slope, hint",
     [
         ("swish", 0.25, "'swish' is not one of 'gelu', 'relu', 'sigmoid', 'tanh'"),
-        (None, 0.25, "not answered yet"),
+        (None, 0.25, "not answered yet: set fastest_vanishing to one of 'gelu', 'relu', 'sigmoid', 'tanh'"),
         ("sigmoid", 0.5, "0.5 is the sigmoid's value at z = 0, not its slope"),
         ("sigmoid", 1.0, "1 is the sigmoid's upper limit"),
         ("sigmoid", 0.2, "0.2 is close but too coarse"),
         ("sigmoid", "0.25", "give a number, not the string '0.25' (leave out the quotes)"),
         ("sigmoid", torch.ones(3), "give one number, not a tensor of shape (3,)"),
-        ("sigmoid", None, "not answered yet: it is still None"),
+        ("sigmoid", None, "not answered yet: sigmoid_max_slope is still None; set it to your answer"),
         ("sigmoid", 0.1, "is largest at z = 0; you gave 0.1"),
     ],
 )
@@ -871,3 +871,19 @@ def test_flushing_denormals_and_the_default_device_are_put_back():
     tiny = torch.tensor([5e-324], dtype=torch.float64)
     assert (tiny * 1.0).item() == 5e-324, "denormals are flushed after the check"
     assert torch.get_default_device() == torch.device("cpu") and torch.ones(1).device == torch.device("cpu")
+
+
+def test_the_variables_a_hint_names_are_the_exercises_own():
+    """'fastest_ratio is still None' must name a variable the learner's copy really has."""
+    import json
+    import re
+    from pathlib import Path
+
+    names = set()
+    for path in Path(helpers.__file__).parent.joinpath("classroom").glob("*.py"):
+        names |= set(re.findall(r'\bname="(\w+)"', path.read_text()))
+    assert {"fastest_vanishing", "fastest_ratio", "sigmoid_max_slope", "smallest_depth", "shortcut_ratio",
+            "fixed_sizes"} <= names
+    notebook = Path(__file__).resolve().parents[1] / "notebooks/exercises/release/shortcuts/exercises.ipynb"
+    code = "\n".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code")
+    assert all(re.search(rf"^{name} = None\b", code, re.M) for name in names), names

@@ -200,7 +200,7 @@ def test_a_chinese_submission_gets_the_same_scores_with_its_hints_in_chinese(jud
     assert scores(chinese) == scores(english)
     with speaking("zh"):
         text = grading.summary("fix", chinese["fix"])["text"]
-    assert "尚未作答：它仍是 None" in text and "（0 / 2 分）" in text, text
+    assert "尚未作答：fixed_sizes 仍是 None，请填入你的答案" in text and "（0 / 2 分）" in text, text
     assert "不是比值低于 THRESHOLD" in str(chinese["depth"]), chinese["depth"]
     assert "is not the smallest depth" in str(english["depth"]) and not re.search(r"[\u4e00-\u9fff]", report(english))
 

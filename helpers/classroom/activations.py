@@ -30,8 +30,8 @@ def judge(data, cases=None, course=DEFAULT):
     measured = ratios(course.seed)
     fastest = min((r, n) for n, r in measured.items() if r > 0)[1]
     measure = say("measure_each", names=", ".join(map(repr, ACTIVATIONS)), depth=DEPTH)
-    name, problem = as_name(activation, ACTIVATIONS)
-    number, ratio_problem = as_number(ratio) if problem is None else (None, None)
+    name, problem = as_name(activation, ACTIVATIONS, name="fastest_vanishing")
+    number, ratio_problem = as_number(ratio, name="fastest_ratio") if problem is None else (None, None)
     if problem is None and ratio_problem is not None:
         problem = say("back_your_choice", problem=ratio_problem)
     if problem is None and not matches(number, measured[name]):
@@ -47,7 +47,7 @@ def judge(data, cases=None, course=DEFAULT):
     if problem is None and name != fastest:
         problem = say("not_the_one", name=repr(name), measure=measure)
     verdict.add(say("part_fastest"), problem is None, problem or "", 1.0)
-    number, problem = as_number(slope)
+    number, problem = as_number(slope, name="sigmoid_max_slope")
     if problem is None and not abs(number - 0.25) <= 5e-4:
         if abs(number - 0.5) <= 5e-3:
             problem = say("slope_is_value")

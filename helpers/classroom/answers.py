@@ -157,11 +157,12 @@ def shown(value):
     return repr(value)
 
 
-def as_number(value):
+def as_number(value, name=None):
     """A number from a float, int, 0-d (or one-element) tensor or numpy scalar (a complex number
-    whose imaginary part is 0 counts as its real part)."""
+    whose imaginary part is 0 counts as its real part). NAME: the learner's variable, named in
+    the hint when it is still None."""
     if value is None:
-        return None, say("still_none")
+        return None, say("still_none_named", name=name) if name else say("still_none")
     if isinstance(value, bool):
         return None, say("give_a_number", value=repr(value))
     if isinstance(value, torch.Tensor):
@@ -191,13 +192,13 @@ def as_number(value):
     return None, say("give_a_number", value=shown(value))
 
 
-def as_whole_number(value, largest=10**9):
+def as_whole_number(value, largest=10**9, name=None):
     """A whole number from an int, an integral float or a one-element tensor, at most LARGEST
     in size (a count of layers or units)."""
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     else:
-        number, problem = as_number(value)
+        number, problem = as_number(value, name)
         if problem:
             return None, problem
         if not math.isfinite(number) or number != int(number):
@@ -207,10 +208,12 @@ def as_whole_number(value, largest=10**9):
     return int(number), None
 
 
-def as_name(value, names):
+def as_name(value, names, name=None):
     """One of NAMES (lower case) from a string (any case, spaces around) or a class or function
     of that name (`nn.Sigmoid`, `torch.sigmoid`)."""
     if value is None:
+        if name:
+            return None, say("name_still_none_named", name=name, names=", ".join(map(repr, names)))
         return None, say("name_still_none", names=", ".join(map(repr, names)))
     if isinstance(value, dict) and "callable" in value:
         value = value["callable"]
@@ -225,10 +228,10 @@ def as_name(value, names):
     return None, say("not_one_of", value=repr(value), names=", ".join(map(repr, names)))
 
 
-def as_sizes(value):
+def as_sizes(value, name=None):
     """A list of whole numbers from a list, tuple, tensor or numpy array."""
     if value is None:
-        return None, say("still_none")
+        return None, say("still_none_named", name=name) if name else say("still_none")
     if isinstance(value, torch.Tensor):
         value = value.flatten().tolist()
     if not isinstance(value, list):

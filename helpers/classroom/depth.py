@@ -37,7 +37,7 @@ def judge(data, cases=None, course=DEFAULT):
     depth, shortcut_ratio = data
     verdict = Verdict(say("title_depth"))
     expected = smallest_vanishing_depth(course.threshold, course.seed)
-    given, problem = as_whole_number(depth)
+    given, problem = as_whole_number(depth, name="smallest_depth")
     if problem is None and given != expected:
         # no direction (deeper or shallower): a hint that said so would turn the check into a bisection search
         problem = say("depth_not_smallest", given=given, threshold=f"{course.threshold:g}")
@@ -47,7 +47,7 @@ def judge(data, cases=None, course=DEFAULT):
     # the ratio is judged at the learner's own depth when it is a sensible one (no double penalty)
     at = given if given is not None and 1 <= given <= DEEPEST else expected
     actual, plain = ratio_at(at, True, course.seed), ratio_at(at, False, course.seed)
-    number, problem = as_number(shortcut_ratio)
+    number, problem = as_number(shortcut_ratio, name="shortcut_ratio")
     if problem is None and not (rounded(number, 2) == rounded(actual, 2) or math.isclose(number, actual, rel_tol=1e-3)):
         if close(number, plain):
             problem = say("plain_ratio_given")

@@ -16,7 +16,7 @@ def judge(data, cases=None, course=DEFAULT):
     (layer_sizes,) = data
     verdict = Verdict(say("title_sizes"))
     width = course.width
-    sizes, problem = as_sizes(layer_sizes)
+    sizes, problem = as_sizes(layer_sizes, name="fixed_sizes")
     if problem is None and sizes == course.broken_sizes:
         problem = say("sizes_unchanged")
     elif problem is None and len(sizes) != 6:
