@@ -881,7 +881,7 @@ def test_the_variables_a_hint_names_are_the_exercises_own():
 
     names = set()
     for path in Path(helpers.__file__).parent.joinpath("classroom").glob("*.py"):
-        names |= set(re.findall(r'\bname="(\w+)"', path.read_text()))
+        names |= set(re.findall(r'\bas_\w+\([^)]*\bname="(\w+)"', path.read_text()))
     assert {"fastest_vanishing", "fastest_ratio", "sigmoid_max_slope", "smallest_depth", "shortcut_ratio",
             "fixed_sizes"} <= names
     notebook = Path(__file__).resolve().parents[1] / "notebooks/exercises/release/shortcuts/exercises.ipynb"
