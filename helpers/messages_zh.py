@@ -8,7 +8,7 @@ MESSAGES = {
     "period": "。",
     "lowest": "最低",
     "highest": "最高",
-    "line_from_to": "{label}从{start}到{end}",
+    "line_from_to": "{label}从 {start} 到 {end}",
     "logarithmic": "对数",
     "linear": "线性",
     "line_chart_alt": "{title}。折线图，纵轴为{scale}刻度：{ylabel}随{xlabel}的变化，{lines}{reference}。",
@@ -122,7 +122,7 @@ MESSAGES = {
     "where_last": "最后一层",
     "where_layer": "第 {i} 层",
     "shape_one": "只有一个点，{where}为 {value}",
-    "shape_span": "，从{start}到{end}",
+    "shape_span": "，从 {start} 到 {end}",
     "shape_flat": "保持在 {low} 到 {high} 之间{span}",
     "shape_falls": "从{top_where}的 {top} 降到{bottom_where}的 {bottom}",
     "shape_rises": "从{top_where}的 {top} 升到{bottom_where}的 {bottom}",
@@ -149,7 +149,7 @@ MESSAGES = {
     "alt_shape": "{kind}{subject}{shape}",
     "alt_it": "它",
     "alt_the_gradient": "梯度",
-    "alt_drawn": ("对数刻度上每一层的平均 |梯度|（第一层在左），网络为 {layers}、每层 {units}，使用{activation}，随机种子 {seed}，"
+    "alt_drawn": ("对数刻度上每一层的平均 |梯度|（第一层在左），网络为 {layers}、每层 {units}，使用 {activation}，随机种子 {seed}，"
                   "输入尺度 {scale}，{lines}：{shapes}"),
     "alt_text": "{readout}。{parts}。",
     # helpers.classroom：练习的检查、判定与提示，以及评分器
@@ -426,7 +426,7 @@ FIGURE_TEXTS = {
      "shortcuts, small steps and spikes rising from about {} to about {}; {} layers without shortcuts, a jagged line "
      "that jumps up and down from one input to the next; {} layers with shortcuts, a smooth curve falling from about "
      "{}^{} to about -{}^{}."):
-        ("三幅子图，网络的斜率 d output / d x 随输入 x（从 -{} 到 {}）的变化：{} 层无快捷连接时，是一些小台阶和尖峰，"
+        ("三幅子图，网络的斜率 d 输出 / d x 随输入 x（从 -{} 到 {}）的变化：{} 层无快捷连接时，是一些小台阶和尖峰，"
          "从约 {} 升到约 {}；{} 层无快捷连接时，是一条参差不齐的线，从一个输入到下一个输入上下跳动；{} 层有快捷连接时，"
          "是一条平滑的曲线，从约 {}^{} 降到约 -{}^{}。"),
     "{} layers, without shortcuts": "{} 层，无快捷连接",
