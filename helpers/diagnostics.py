@@ -25,7 +25,7 @@ from torch import nn
 from helpers.arguments import is_number, shown
 from helpers.gradients import measuring, model_input
 from helpers.figures import COLORS, described, number
-from helpers.language import message, translated
+from helpers.language import message, in_figure_language
 
 
 def layer_label(name):
@@ -178,12 +178,12 @@ def mark_missing(ax, positions, label):
         ax.legend(fontsize="small")
 
 
+@in_figure_language("title", "alt")
 def plot_distributions(stats, which="activations", title=None, alt=None):
     """The spread of each layer at a glance: one bar per layer, the standard deviation of its
     activations (linear axis) or of the gradient arriving at them (`which="gradients"`, log axis),
     its value written on top, layer 1 (next to the input) on the left. A layer without gradient
     (or with a spread of exactly 0 on the log axis) gets a triangle at the bottom instead."""
-    title, alt = translated(title), translated(alt)  # a notebook's English words, in the figures' language
     spreads = layer_spreads(stats, which)
     if not spreads:
         raise ValueError("stats hold no layers to plot")
@@ -211,11 +211,11 @@ def plot_distributions(stats, which="activations", title=None, alt=None):
     return described(fig, alt)
 
 
+@in_figure_language("title", "alt")
 def plot_weight_gradients(stats, title=None, alt=None):
     """The ratio of each weight matrix's gradient norm to its own norm, on a log scale, from the
     input side on the left; ticks in the lesson's words ("layer 1", ..., "read-out"). A weight
     without gradient is marked at the bottom instead of crashing or vanishing."""
-    title, alt = translated(title), translated(alt)  # a notebook's English words, in the figures' language
     rows = statistics_rows(stats, "weights", ("label", "grad_to_weight"))
     if not rows:
         raise ValueError("stats hold no weight matrices to plot")
@@ -246,6 +246,7 @@ def plot_weight_gradients(stats, title=None, alt=None):
     return described(fig, alt)
 
 
+@in_figure_language("grad_norms", "title", "alt", "top_label")
 def plot_gradient_heatmap(grad_norms, title=None, alt=None, top_label=None):
     """Layer x training step: the norm of each weight matrix's gradient (log colour scale).
 
@@ -259,9 +260,7 @@ def plot_gradient_heatmap(grad_norms, title=None, alt=None, top_label=None):
     dark (below the middle of the colour scale) and names a bright stripe: the step of the
     largest norm, when every row there gets more than ten times the panel's median.
     """
-    title, alt = translated(title), translated(alt)  # a notebook's English words, in the figures' language
-    top_label = translated(top_label)
-    runs = translated(grad_norms) if isinstance(grad_norms, dict) else {None: grad_norms}
+    runs = grad_norms if isinstance(grad_norms, dict) else {None: grad_norms}
     if not runs:
         raise ValueError("grad_norms must hold at least one run, got an empty dict")
     data = {}

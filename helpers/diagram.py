@@ -18,7 +18,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
 from helpers.figures import COLORS, described
-from helpers.language import count, message, translated
+from helpers.language import count, message, in_figure_language
 from helpers.network import book_layer_sizes, check_layer_sizes
 
 TITLES = {"plain": "diagram_plain", "shortcut": "diagram_shortcut"}  # the panels' titles (message keys)
@@ -130,6 +130,7 @@ def diagram_alt(layer_sizes, title):
     return message("diagram_alt", title=title, layers=count(n, "layers"), skips=count(skips, "skip_paths"))
 
 
+@in_figure_language("title", "alt")
 def plot_shortcut_diagram(layer_sizes=None, title=None, alt=None):
     """The network of `layer_sizes` (the book's [3, 3, 3, 3, 3, 1] when None), drawn twice.
 
@@ -144,7 +145,6 @@ def plot_shortcut_diagram(layer_sizes=None, title=None, alt=None):
     if len(layer_sizes) - 1 > DIAGRAM_LAYERS:
         raise ValueError(f"layer_sizes has {len(layer_sizes) - 1:,} layers; a diagram draws at most {DIAGRAM_LAYERS} "
                          "(a taller one would not fit on a screen): draw the first few, layer_sizes[:11]")
-    title, alt = translated(title), translated(alt)  # a notebook's English words, in the figures' language
     if title is None:
         title = diagram_title(layer_sizes)
     if not isinstance(title, str):

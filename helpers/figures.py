@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator
 
 from helpers.arguments import check_choices, check_labelled, is_number, shown
-from helpers.language import message, translated, use_language_fonts
+from helpers.language import message, in_figure_language, use_language_fonts
 from helpers.network import ACTIVATIONS, make_activation
 
 
@@ -29,7 +29,7 @@ def described(fig, alt):
     """
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError(f"alt must be one or two sentences saying what the figure shows, got {alt!r}")
-    fig.alt_text = " ".join(translated(alt).split())
+    fig.alt_text = " ".join(alt.split())
     use_language_fonts(fig)  # a CJK font first where the figures are in Chinese
     def _repr_mimebundle_(include=None, exclude=None):
         return {}, {"image/png": {"alt": fig.alt_text}}
@@ -83,13 +83,12 @@ def activation_curves(names=tuple(ACTIVATIONS), low=-4.0, high=4.0, points=201):
     return curves
 
 
+@in_figure_language("curves", "title", "alt")
 def plot_activations(curves, title=None, alt=None):
     """Two panels: the activations (left) and their derivatives (right). The default title is
     the finding: the sigmoid's slope never exceeds 0.25, the others reach 1 or more."""
     check_labelled("curves", curves, "an activation_curves entry {'x', 'y', 'slope'}, three sequences of one length",
                    lambda c: all(numbers(c[key]) for key in ("x", "y", "slope")) and len(c["x"]) == len(c["y"]) == len(c["slope"]))
-    title, alt = translated(title), translated(alt)  # a notebook's English words, in the figures' language
-    curves = translated(curves)
     fig = Figure(figsize=(10, 4), layout="constrained")
     ax_value, ax_slope = fig.subplots(1, 2)
     for i, (name, curve) in enumerate(curves.items()):
@@ -134,6 +133,7 @@ def line_summary(lines):
     return message("sep").join(parts)
 
 
+@in_figure_language("lines", "xlabel", "ylabel", "title", "alt", "guide")
 def log_line_chart(lines, xlabel, ylabel, title, alt=None, markers=True, log=True, guide=None):
     """One axis, one line per entry of `lines` (label -> (xs, ys)), with a legend.
 
@@ -142,9 +142,6 @@ def log_line_chart(lines, xlabel, ylabel, title, alt=None, markers=True, log=Tru
     `markers`: mark each point (off for long curves such as a loss per training step).
     `guide`: (y, label) draws a dotted grey reference line at y, named in the legend.
     The default alt text gives the title, the axes and where each line starts and ends."""
-    title, alt = translated(title), translated(alt)  # a notebook's English words, in the figures' language
-    lines, xlabel, ylabel = translated(lines), translated(xlabel), translated(ylabel)
-    guide = None if guide is None else (guide[0], translated(guide[1]))
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.subplots()
     for i, (label, (xs, ys)) in enumerate(lines.items()):
@@ -175,6 +172,7 @@ def log_line_chart(lines, xlabel, ylabel, title, alt=None, markers=True, log=Tru
     return described(fig, alt)
 
 
+@in_figure_language("columns", "title", "alt")
 def plot_gradients(columns, title=None, alt=None):
     """Mean |gradient| per layer, one line per entry of `columns` (label -> `gradient_means`).
 
@@ -183,8 +181,6 @@ def plot_gradients(columns, title=None, alt=None):
     """
     check_labelled("columns", columns, "a gradient_means result {weight name: number}",
                    lambda m: isinstance(m, dict) and len(m) > 0 and all(map(is_number, m.values())))
-    title, alt = translated(title), translated(alt)  # a notebook's English words, in the figures' language
-    columns = translated(columns)
     if title is None:
         shares = message("list_sep").join(f"{label} {first_to_last(m):.2g}" for label, m in columns.items())
         title = message("gradients_title", shares=shares)
@@ -200,6 +196,7 @@ def plot_gradients(columns, title=None, alt=None):
     return fig
 
 
+@in_figure_language("sweeps", "title", "alt")
 def plot_depth_sweep(sweeps, title=None, alt=None):
     """First-to-last gradient ratio against depth, one line per entry of `sweeps`.
 
@@ -207,8 +204,6 @@ def plot_depth_sweep(sweeps, title=None, alt=None):
     """
     check_labelled("sweeps", sweeps, "a depth_sweep result, a non-empty list of rows with a 'depth' and a 'ratio'",
                    lambda rows: sweep_rows(rows, ("depth", "ratio")))
-    title, alt = translated(title), translated(alt)  # a notebook's English words, in the figures' language
-    sweeps = translated(sweeps)
     if title is None:
         deepest = message("list_sep").join(f"{label} {rows[-1]['ratio']:.1g}" for label, rows in sweeps.items())
         title = message("sweep_title", depth=next(iter(sweeps.values()))[-1]["depth"], ratios=deepest)
@@ -221,13 +216,13 @@ def plot_depth_sweep(sweeps, title=None, alt=None):
     )
 
 
+@in_figure_language("title", "alt")
 def plot_spirals(x, y, title=None, alt=None):
     """The points of `make_spirals`, coloured by class."""
     if not (isinstance(x, torch.Tensor) and x.ndim == 2 and x.shape[1] == 2 and len(x) > 0):
         raise ValueError(f"x must be the points of make_spirals, a tensor of shape [points, 2], got {shown(x)}")
     if not (isinstance(y, torch.Tensor) and tuple(y.shape) == (len(x), 1)):
         raise ValueError(f"y must be the labels of make_spirals, a tensor of shape [{len(x)}, 1], got {shown(y)}")
-    title, alt = translated(title), translated(alt)  # a notebook's English words, in the figures' language
     fig = Figure(figsize=(4.2, 4.2), layout="constrained")
     ax = fig.subplots()
     for label, (color, marker) in enumerate([(COLORS[0], "o"), (COLORS[1], "s")]):
@@ -243,19 +238,19 @@ def plot_spirals(x, y, title=None, alt=None):
     return described(fig, alt)
 
 
+@in_figure_language("histories", "title", "alt")
 def plot_loss_curves(histories, title=None, alt=None):
     """Training loss per step (log scale), one line per entry of `histories` (label -> the
     result of `train`); a dotted line at ln 2, the loss of guessing."""
     check_labelled("histories", histories, "a train() result, with a non-empty list of numbers as its 'loss'",
                    lambda h: isinstance(h, dict) and numbers(h["loss"]))
-    title, alt = translated(title), translated(alt)  # a notebook's English words, in the figures' language
-    histories = translated(histories)
     lines = {label: (range(len(h["loss"])), h["loss"]) for label, h in histories.items()}
     return log_line_chart(lines, xlabel=message("loss_x"), ylabel=message("loss_y"),
                           title=title or message("loss_title"), alt=alt, markers=False,
                           guide=(math.log(2), message("loss_guide")))
 
 
+@in_figure_language("title", "alt")
 def plot_sweep_heatmap(rows, title=None, alt=None):
     """Depth x activation: log10 of the first-to-last gradient ratio of `gradient_sweep` rows,
     plain networks beside shortcut networks, on one colour scale from 10^-30 (ratios below it
@@ -264,7 +259,6 @@ def plot_sweep_heatmap(rows, title=None, alt=None):
             row.get("kind") in ("plain", "shortcut") and isinstance(row.get("activation"), str) for row in rows)):
         raise ValueError("rows must be a non-empty list of gradient_sweep rows (each with a 'depth', 'activation', "
                          f"'kind' and 'ratio'), got {shown(rows)}")
-    title, alt = translated(title), translated(alt)  # a notebook's English words, in the figures' language
     kinds = [k for k in ("plain", "shortcut") if any(r["kind"] == k for r in rows)]
     activations = list(dict.fromkeys(r["activation"] for r in rows))
     depths = sorted({r["depth"] for r in rows})

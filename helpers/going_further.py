@@ -24,7 +24,7 @@ from torch import nn
 
 from helpers.arguments import WIDTH_LIMIT, check_bool, check_choice, check_int, check_seed
 from helpers.figures import COLORS, LINESTYLES, described
-from helpers.language import message, translated
+from helpers.language import message, in_figure_language
 from helpers.network import ExampleDeepNeuralNetwork
 from helpers.transformer import LayerNorm
 
@@ -96,10 +96,9 @@ def shattering(depths, use_shortcut, width=64, points=256, seeds=range(5)):
     return result
 
 
+@in_figure_language("curves", "title", "alt")
 def plot_input_gradients(xs, curves, title, alt):
     """One panel per entry of CURVES (label -> gradients over XS), one above the other."""
-    title, alt = translated(title), translated(alt)  # a notebook's English words, in the figures' language
-    curves = translated(curves)
     fig = Figure(figsize=(7, 1.6 + 1.6 * len(curves)), layout="constrained")
     axes = fig.subplots(len(curves), 1, sharex=True, squeeze=False)[:, 0]
     for i, (ax, (label, values)) in enumerate(zip(axes, curves.items())):

@@ -14,7 +14,9 @@ figures keep their English labels (boxes in place of characters help nobody).
 """
 
 import contextlib
+import functools
 import glob
+import inspect
 import json
 import os
 import re
@@ -105,8 +107,8 @@ def needs_words(text):
 
 
 def translated(value):
-    """What a notebook passes to a figure (a title, a label, alt text, or a dict whose keys are
-    legend labels), in the figures' language. The Chinese edition's notebooks run the English
+    """What a notebook passes to a figure (a title, a label, alt text, a dict whose keys are
+    legend labels, or a tuple of such), in the figures' language. The Chinese edition's notebooks run the English
     code, so their English strings are looked up in `FIGURE_TEXTS` of messages_zh.py, keyed by the
     English text with its numbers as {} (the numbers go back in, in order). A text with no entry
     stays as it is; with HELPERS_UNTRANSLATED=raise in the environment (the tests), it raises; with
@@ -115,6 +117,8 @@ def translated(value):
         return value
     if isinstance(value, dict):
         return {translated(key) if isinstance(key, str) else key: item for key, item in value.items()}
+    if isinstance(value, tuple):  # a (y, label) guide line
+        return tuple(translated(item) for item in value)
     if not isinstance(value, str) or not needs_words(value):
         return value
     key, numbers = template(value)
@@ -129,6 +133,27 @@ def translated(value):
         with open(missing, "a", encoding="utf-8") as file:
             file.write(json.dumps(key, ensure_ascii=False) + "\n")
     return value
+
+
+def in_figure_language(*names):
+    """Decorator of a drawing function: its arguments NAMES (titles, labels, alt text, dicts whose
+    keys are legend labels), as a notebook passes them, reach it `translated` into the figures'
+    language. Bad arguments are left for the function itself to refuse."""
+    def decorate(function):
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def drawing(*args, **kwargs):
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError:
+                return function(*args, **kwargs)
+            for name in names:
+                if name in bound.arguments:
+                    bound.arguments[name] = translated(bound.arguments[name])
+            return function(*bound.args, **bound.kwargs)
+        return drawing
+    return decorate
 
 
 def count(n, key):

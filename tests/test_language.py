@@ -270,3 +270,17 @@ def test_a_figure_text_is_looked_up_with_its_numbers_and_kept_where_it_needs_non
     assert language.translated("a new title of 3 words") == "a new title of 3 words"
     helpers.set_language("en")
     assert language.translated("block deleted") == "block deleted"
+
+
+def test_a_drawing_function_gets_its_named_arguments_in_the_figures_language(monkeypatch):
+    monkeypatch.setattr(language, "cjk_font", lambda: "WenQuanYi Micro Hei")
+    helpers.set_language("zh")
+
+    @language.in_figure_language("lines", "title", "guide")
+    def draw(lines, xlabel, title=None, guide=None):
+        return lines, xlabel, title, guide
+
+    assert draw({"guessing": 1}, "block deleted", "block deleted", guide=(0.5, "guessing")) == (
+        {"随机猜测": 1}, "block deleted", "被删去的块", (0.5, "随机猜测"))  # xlabel is not named: kept
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'xlabel'"):
+        draw({"guessing": 1})
